@@ -1,0 +1,41 @@
+"""Interactive figures for the chapters: thin ipywidgets wrappers over :mod:`snnlib.plotting`.
+
+Each function builds sliders with ``ipywidgets.interact`` and redraws a figure made by a
+tested plotting function; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from snnlib.distributions import SpikeTrain, bump
+from snnlib.plotting import plot_pairing
+
+__all__ = ["pairing_explorer"]
+
+
+def pairing_explorer(
+    times: np.ndarray, weights: np.ndarray, t_range: tuple[float, float] = (0.0, 10.0)
+) -> widgets.interactive:
+    """Sliders that shift a spike train and move or widen a bump test function.
+
+    Returns the ``ipywidgets.interactive`` object (displayed by the caller).
+    """
+    lo, hi = t_range
+    base = np.asarray(times, dtype=np.float64)
+
+    def draw(shift: float, center: float, width: float) -> None:
+        plot_pairing(SpikeTrain(base + shift, weights), bump(center, width), t_range)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        shift=widgets.FloatSlider(value=0.0, min=-2.0, max=2.0, step=0.05,
+                                  description="shift (ms)"),
+        center=widgets.FloatSlider(value=0.5 * (lo + hi), min=lo, max=hi, step=0.05,
+                                   description="center (ms)"),
+        width=widgets.FloatSlider(value=1.5, min=0.2, max=0.5 * (hi - lo), step=0.05,
+                                  description="width (ms)"),
+    )
