@@ -41,8 +41,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.polynomial import Polynomial
-from scipy import integrate
 
+from snnlib import _quadrature
 from snnlib._validation import (
     check_callable,
     check_finite_array,
@@ -60,13 +60,6 @@ __all__ = [
     "heaviside",
     "pair",
 ]
-
-#: Absolute and relative tolerances of the quadrature behind ``Regular.pair``.
-QUAD_EPSABS = 1e-13
-QUAD_EPSREL = 1e-12
-#: Largest error estimate (relative to the integrand's size) accepted when the quadrature
-#: reports a problem; above it ``Regular.pair`` raises instead of returning a doubtful value.
-QUAD_MAX_ERROR = 1e-10
 
 
 # ---------------------------------------------------------------------------------------
@@ -368,31 +361,10 @@ class Regular(Distribution):
 
     def _pair_base(self, phi: TestFunction) -> float:
         a, b = phi.support
-        inner = [p for p in self.points if a < p < b]
-
-        def integrand(t: float) -> float:
-            return float(self.function(t)) * float(phi(t))
-
-        # Tolerances relative to the size of the integrand, so that narrow test functions
-        # (large derivatives) are integrated to the same relative accuracy as wide ones.
-        grid = np.linspace(a, b, 201)
-        scale = (b - a) * max(abs(integrand(t)) for t in grid) + np.finfo(float).tiny
-        if not np.isfinite(scale):
-            raise ValueError(f"⟨{self.label}, {phi.label}⟩ is not finite: {self.label} "
-                             "returned NaN or inf on the support of the test function")
-        value, abserr, *problem = integrate.quad(
-            integrand, a, b, points=inner or None, full_output=1,
-            epsabs=QUAD_EPSABS * scale, epsrel=QUAD_EPSREL, limit=500,
+        return _quadrature.integrate(
+            lambda t: float(self.function(t)) * float(phi(t)),
+            a, b, self.points, what=f"⟨{self.label}, {phi.label}⟩",
         )
-        if not np.isfinite(value):
-            raise ValueError(f"⟨{self.label}, {phi.label}⟩ is not finite: {self.label} "
-                             "returned NaN or inf on the support of the test function")
-        if len(problem) > 1 and abserr > QUAD_MAX_ERROR * scale:
-            raise RuntimeError(
-                f"quadrature of ⟨{self.label}, {phi.label}⟩ did not converge (estimated error "
-                f"{abserr:.2e}); pass the points where the function jumps as `points`"
-            )
-        return value
 
     def __repr__(self) -> str:
         return f"Regular({self.label}){self._prime()}"

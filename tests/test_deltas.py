@@ -1,0 +1,206 @@
+"""Tests for snnlib.deltas: exact integrals, shapes, convergence rates, composition."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate
+
+from snnlib.deltas import (
+    FAMILIES,
+    box,
+    composed_pairing,
+    crossing_density,
+    find_zeros,
+    gaussian,
+    smoothed_pairing,
+    triangle,
+    triangle_derivative,
+    unit_box,
+)
+
+KERNELS = [triangle, box, gaussian]
+EPSILONS = [2.0**-k for k in range(3, 9)]  # 1/8 ... 1/256
+
+
+def f(t):
+    """A smooth test integrand with f(0) = 2, f'(0) = 0.7, f''(0) = -1.2, f'''(0) = 3.343."""
+    return np.cos(1.3 * t) + 0.5 * t**3 + np.exp(0.7 * t)
+
+
+F0, F1, F2, F3, F4 = 2.0, 0.7, -1.69 + 0.49, 6 * 0.5 + 0.343, 1.3**4 + 0.7**4
+FOURTH_MOMENT = {"triangle": 1 / 15, "box": 1 / 80, "gaussian": 3.0}  # ∫ x⁴ K(x) dx
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+@pytest.mark.parametrize("eps", [1e-3, 0.3, 7.0])
+def test_kernels_integrate_to_one(name, eps):
+    family = FAMILIES[name]
+    h = family.half_width * eps
+    kinks = [k * eps for k in family.kinks]
+    total, _ = integrate.quad(lambda t: family.function(t, eps), -h, h, points=kinks or None,
+                              epsabs=1e-14, epsrel=1e-12)
+    assert total == pytest.approx(1.0, abs=1e-12)
+    outside = np.array([-1.01 * h, 1.01 * h, -10 * h, 10 * h])
+    assert np.all(family.function(outside, eps) < 1e-30 / eps)
+
+
+@pytest.mark.parametrize("eps", [1e-3, 0.3, 7.0])
+def test_triangle_derivative_integrates_to_zero_and_matches_slopes(eps):
+    total, _ = integrate.quad(lambda t: triangle_derivative(t, eps), -eps, eps, points=[0.0])
+    assert total == pytest.approx(0.0, abs=1e-14 / eps)
+    t = np.array([-0.7, -0.2, 0.3, 0.9]) * eps
+    np.testing.assert_array_equal(triangle_derivative(t, eps), -np.sign(t) / eps**2)
+    kinks = np.array([-eps, 0.0, eps])
+    np.testing.assert_allclose(triangle_derivative(kinks, eps), [0.5 / eps**2, 0.0, -0.5 / eps**2])
+    assert np.all(triangle_derivative(np.array([-2 * eps, 2 * eps]), eps) == 0.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(t=st.floats(-50.0, 50.0), eps=st.floats(1e-3, 10.0))
+def test_symmetry(t, eps):
+    for kernel in KERNELS:
+        assert kernel(t, eps) == kernel(-t, eps)
+    assert triangle_derivative(t, eps) == -triangle_derivative(-t, eps)
+
+
+def test_triangle_values_and_box_convention():
+    np.testing.assert_allclose(triangle([0.0, 0.5, 1.0, 1.5], 1.0), [1.0, 0.5, 0.0, 0.0])
+    np.testing.assert_array_equal(unit_box([-0.5, 0.5, 0.49, 0.51]), [0.5, 0.5, 1.0, 0.0])
+    assert box(0.25, 0.5) == pytest.approx(1.0)  # edge: half of the height 2
+
+
+def _fit(eps, err):
+    slope, intercept = np.polyfit(np.log(eps), np.log(np.abs(err)), 1)
+    return slope, np.exp(intercept)
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_convergence_rate_and_constant(name):
+    """⟨δ_ε, f⟩ − f(0) = m₂ f″(0) ε²/2 + O(ε⁴): slope 2, constant m₂|f″(0)|/2."""
+    eps = np.array(EPSILONS)
+    err = np.array([smoothed_pairing(f, e, name) - F0 for e in eps])
+    assert np.all(np.sign(err) == np.sign(F2))
+    slope, constant = _fit(eps, err)
+    predicted = FAMILIES[name].second_moment * abs(F2) / 2
+    assert slope == pytest.approx(2.0, abs=0.05)
+    assert constant == pytest.approx(predicted, rel=0.02)
+    # error / leading term = 1 + m₄ f⁗(0) ε² / (12 m₂ f″(0)) + O(ε⁴); allow 1.5x that term
+    ratio = err / (predicted * np.sign(F2) * eps**2)
+    next_term = FOURTH_MOMENT[name] * F4 / (12 * FAMILIES[name].second_moment * abs(F2))
+    np.testing.assert_allclose(ratio, 1.0, rtol=0, atol=1.5 * next_term * eps[0] ** 2)
+
+
+def test_derivative_convergence_rate_and_constant():
+    """⟨Λ′_ε, f⟩ + f′(0) = −f‴(0) ε²/12 + O(ε⁴)."""
+    eps = np.array(EPSILONS)
+    err = np.array([smoothed_pairing(f, e, derivative=True) + F1 for e in eps])
+    slope, constant = _fit(eps, err)
+    assert slope == pytest.approx(2.0, abs=0.05)
+    assert constant == pytest.approx(F3 / 12, rel=0.02)
+    assert np.all(err < 0)
+
+
+def test_seed_derivative_form_does_not_converge_to_delta_prime():
+    """The draft's Π(t/ε ± ε/2)/ε² pairs to f(−ε/2) − f(ε/2) → 0, not to −f′(0)."""
+    for eps in (0.5, 0.1, 0.02):
+        a, b = -eps / 2 - eps**2 / 2, eps / 2 + eps**2 / 2
+        points = [-eps / 2 + eps**2 / 2, eps / 2 - eps**2 / 2]
+        value, _ = integrate.quad(
+            lambda t, e=eps: (unit_box(t / e + e / 2) - unit_box(t / e - e / 2)) / e**2 * f(t),
+            a, b, points=points, epsabs=1e-14,
+        )
+        assert value == pytest.approx(-eps * F1, rel=0.1)
+
+
+def test_find_zeros_exact_and_refined():
+    zeros = find_zeros(np.sin, np.linspace(0.1, 20.0, 301))
+    np.testing.assert_allclose(zeros, np.pi * np.arange(1, 7), rtol=0, atol=4e-15 * 20)
+    # a zero exactly on a grid point, and a grazing zero that is not simple
+    assert find_zeros(lambda t: t - 1.0, np.linspace(0.0, 2.0, 5)).tolist() == [1.0]
+    assert find_zeros(lambda t: (t - 1.0) ** 2, np.linspace(0.0, 2.0, 6)).size == 0
+
+
+def cubic(t):
+    return 0.1 * (t - 1.0) * (t - 3.0) * (t - 6.0)
+
+
+def dcubic(t):
+    return 0.1 * ((t - 3.0) * (t - 6.0) + (t - 1.0) * (t - 6.0) + (t - 1.0) * (t - 3.0))
+
+
+ZEROS = np.array([1.0, 3.0, 6.0])  # slopes 1.0 (up), -0.6 (down), 1.5 (up)
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_composition_identities(name):
+    phi = np.cos
+    slopes = dcubic(ZEROS)
+    np.testing.assert_allclose(slopes, [1.0, -0.6, 1.5])
+    eps = 1e-3
+    # the O(ε²) error has a constant of order |φ''|/|g'|² ≤ 3 here; 1e-5 is generous.
+    count = composed_pairing(cubic, dcubic, phi, eps, (0.0, 7.0), name, "both")
+    assert count == pytest.approx(np.sum(phi(ZEROS)), abs=1e-5)
+    plain = composed_pairing(cubic, dcubic, phi, eps, (0.0, 7.0), name, None)
+    assert plain == pytest.approx(np.sum(phi(ZEROS) / np.abs(slopes)), abs=1e-5)
+    up = composed_pairing(cubic, dcubic, phi, eps, (0.0, 7.0), name, "up")
+    assert up == pytest.approx(phi(1.0) + phi(6.0), abs=1e-5)
+    down = composed_pairing(cubic, dcubic, phi, eps, (0.0, 7.0), name, "down")
+    assert down == pytest.approx(phi(3.0), abs=1e-5)
+
+
+def test_composition_counts_every_crossing_once_whatever_the_speed():
+    # g(t) = sin(ω t) has zeros at kπ/ω with |g'| = ω: the count does not depend on ω.
+    for omega in (0.5, 2.0, 8.0):
+        g = lambda t, w=omega: np.sin(w * t)  # noqa: E731
+        dg = lambda t, w=omega: w * np.cos(w * t)  # noqa: E731
+        span = (0.1 / omega, (6 * np.pi + 0.1) / omega)  # zeros kπ/ω, k = 1..6
+        count = composed_pairing(g, dg, np.ones_like, 1e-3, span, "triangle", "both")
+        assert count == pytest.approx(6.0, abs=1e-12)
+
+
+def test_composition_error_is_second_order():
+    eps = np.array([0.1, 0.05, 0.025, 0.0125])
+    exact = np.sum(np.cos(ZEROS))
+    err = [composed_pairing(cubic, dcubic, np.cos, e, (0.0, 7.0)) - exact for e in eps]
+    slope, _ = _fit(eps, err)
+    assert slope == pytest.approx(2.0, abs=0.05)
+
+
+def test_crossing_density_directions():
+    g = np.array([0.0, 0.0, 0.2])
+    dg = np.array([3.0, -3.0, 3.0])
+    np.testing.assert_allclose(crossing_density(g, dg, 0.1), [30.0, 30.0, 0.0])
+    np.testing.assert_allclose(crossing_density(g, dg, 0.1, direction="up"), [30.0, 0.0, 0.0])
+    np.testing.assert_allclose(crossing_density(g, dg, 0.1, direction="down"), [0.0, 30.0, 0.0])
+
+
+# --- bad input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kernel", [*KERNELS, triangle_derivative])
+def test_bad_eps_and_nan(kernel):
+    for eps in (0.0, -1.0, np.nan, np.inf):
+        with pytest.raises(ValueError, match="eps"):
+            kernel(0.0, eps)
+    with pytest.raises(ValueError, match="t must be finite"):
+        kernel([0.0, np.nan], 1.0)
+    with pytest.raises(TypeError, match="eps must be a real number"):
+        kernel(0.0, "1")
+
+
+def test_bad_arguments_of_helpers():
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        smoothed_pairing(np.cos, 0.1, kernel="lorentzian")
+    with pytest.raises(ValueError, match="derivative=True needs kernel 'triangle'"):
+        smoothed_pairing(np.cos, 0.1, kernel="box", derivative=True)
+    with pytest.raises(TypeError, match="f must be callable"):
+        smoothed_pairing(1.0, 0.1)
+    with pytest.raises(ValueError, match="direction must be"):
+        crossing_density([0.0], [1.0], 0.1, direction="sideways")
+    with pytest.raises(ValueError, match="dg must have the shape"):
+        crossing_density([0.0, 1.0], [1.0], 0.1)
+    with pytest.raises(ValueError, match="strictly increasing"):
+        find_zeros(np.sin, [1.0, 0.0])
+    with pytest.raises(ValueError, match="t_span"):
+        composed_pairing(np.sin, np.cos, np.cos, 0.1, (1.0, 0.0))
