@@ -331,7 +331,7 @@ def composed_pairing(
     --------
     >>> g, dg = (lambda t: 2.0 * t - 1.0), (lambda t: np.full_like(t, 2.0))
     >>> round(composed_pairing(g, dg, np.cos, 1e-3, (0.0, 1.0)), 9)  # cos(½)(1 - ε²/48)
-    0.877582562
+    0.877582544
     """
     for name, func in (("g", g), ("dg", dg), ("phi", phi)):
         check_callable(func, name)

@@ -10,17 +10,44 @@ plot_test_function
     A test function and its first derivatives.
 plot_pairing
     A spike train, a test function and the value of their pairing.
+plot_nascent_deltas
+    The triangle, box and Gaussian families for several widths.
+plot_convergence
+    Errors against a width or step on log–log axes, with fitted and predicted power laws.
+plot_triangle_pairing
+    Λ_ε and Λ′_ε against a function, with the pairings and their limits.
+plot_threshold_crossings
+    A membrane trace, its threshold crossings and the smoothed spike train δ_ε(v − ϑ)·w(v̇).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from snnlib.convergence import fit_power_law
+from snnlib.deltas import (
+    FAMILIES,
+    composed_pairing,
+    crossing_density,
+    find_zeros,
+    smoothed_pairing,
+    triangle,
+    triangle_derivative,
+)
 from snnlib.distributions import SpikeTrain, TestFunction
 
-__all__ = ["plot_pairing", "plot_test_function"]
+__all__ = [
+    "plot_convergence",
+    "plot_nascent_deltas",
+    "plot_pairing",
+    "plot_test_function",
+    "plot_threshold_crossings",
+    "plot_triangle_pairing",
+]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 3.2)) -> Axes:
@@ -30,28 +57,32 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 3.2)) -> Axes:
 
 
 def plot_test_function(
-    phi: TestFunction, orders: tuple[int, ...] = (0, 1, 2), ax: Axes | None = None
-) -> Axes:
-    """Plot :math:`\\varphi^{(k)}` for each ``k`` in ``orders`` over a margin around its support.
+    phi: TestFunction, orders: tuple[int, ...] = (0, 1, 2), axes: np.ndarray | None = None
+) -> np.ndarray:
+    """Plot :math:`\\varphi^{(k)}` for each ``k`` in ``orders``, one panel each, shared time axis.
 
     Examples
     --------
     >>> from snnlib.distributions import bump
-    >>> ax = plot_test_function(bump())
-    >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['φ(t)', 'φ′(t)', 'φ′′(t)']
+    >>> axes = plot_test_function(bump())
+    >>> [ax.get_ylabel() for ax in axes]
+    ['φ(t)', 'φ′(t) (1/ms)', 'φ′′(t) (1/ms^2)']
     """
-    ax = _axes(ax)
+    if axes is None:
+        _, axes = plt.subplots(len(orders), 1, figsize=(7.0, 1.6 + 1.2 * len(orders)),
+                               sharex=True, layout="constrained")
+    axes = np.atleast_1d(axes)
     a, b = phi.support
     margin = 0.25 * (b - a)
     t = np.linspace(a - margin, b + margin, 801)
-    for k in orders:
-        ax.plot(t, phi.derivative(k)(t), label=phi.derivative(k).label + "(t)")
-    ax.axhline(0.0, color="0.6", lw=0.8)
-    ax.set_xlabel("t (ms)")
-    ax.set_ylabel("value (ms$^{-k}$ for the k-th derivative)")
-    ax.legend(loc="upper right", frameon=False)
-    return ax
+    for ax, k in zip(axes, orders, strict=True):
+        d = phi.derivative(k)
+        ax.plot(t, d(t), color=f"C{k}")
+        ax.axhline(0.0, color="0.6", lw=0.8)
+        unit = "" if k == 0 else (" (1/ms)" if k == 1 else f" (1/ms^{k})")
+        ax.set_ylabel(f"{d.label}(t){unit}")
+    axes[-1].set_xlabel("t (ms)")
+    return axes
 
 
 def plot_pairing(
@@ -89,3 +120,154 @@ def plot_pairing(
     ax.set_title(f"⟨s, φ⟩ = Σ w_i φ(t_i) = {train.pair(phi):.4f}")
     ax.legend(loc="upper right", frameon=False, fontsize="small")
     return ax
+
+
+def plot_nascent_deltas(
+    eps_values: tuple[float, ...] = (1.0, 0.5, 0.25),
+    families: tuple[str, ...] = ("triangle", "box", "gaussian"),
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """One panel per family of :data:`snnlib.deltas.FAMILIES`, one curve per ε.
+
+    Examples
+    --------
+    >>> axes = plot_nascent_deltas()
+    >>> [ax.get_title() for ax in axes]
+    ['triangle', 'box', 'gaussian']
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, len(families), figsize=(9.0, 2.8), sharey=True,
+                               layout="constrained")
+    axes = np.atleast_1d(axes)
+    t = np.linspace(-2.0 * max(eps_values), 2.0 * max(eps_values), 2001)
+    for ax, name in zip(axes, families, strict=True):
+        for eps in eps_values:
+            ax.plot(t, FAMILIES[name].function(t, eps), label=f"ε = {eps:g} ms")
+        ax.set_title(name)
+        ax.set_xlabel("t (ms)")
+    axes[0].set_ylabel("δ_ε(t) (1/ms)")
+    axes[-1].legend(frameon=False, fontsize="small")
+    return axes
+
+
+def plot_convergence(
+    h: np.ndarray,
+    errors: dict[str, np.ndarray],
+    predicted: dict[str, tuple[float, float]] | None = None,
+    xlabel: str = "ε (ms)",
+    ylabel: str = "|error|",
+    ax: Axes | None = None,
+) -> Axes:
+    """Log–log plot of ``|errors[label]|`` against ``h``, with the fitted power law in the legend.
+
+    ``predicted[label] = (constant, order)`` adds the predicted line ``constant * h**order``
+    (dashed).
+
+    Examples
+    --------
+    >>> h = np.array([0.1, 0.05, 0.025])
+    >>> ax = plot_convergence(h, {"a": h**2}, {"a": (1.0, 2.0)})
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'a: fitted order 2.00, C = 1'
+    """
+    ax = _axes(ax, figsize=(6.0, 4.0))
+    h = np.asarray(h, dtype=np.float64)
+    for i, (label, err) in enumerate(errors.items()):
+        fit = fit_power_law(h, err)
+        ax.loglog(h, np.abs(err), "o", color=f"C{i}",
+                  label=f"{label}: fitted order {fit.order:.2f}, C = {fit.constant:.4g}")
+        if predicted and label in predicted:
+            constant, order = predicted[label]
+            ax.loglog(h, constant * h**order, "--", color=f"C{i}", lw=1.0)
+    if predicted:
+        ax.plot([], [], "--", color="0.4", lw=1.0, label="predicted C h^p")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_triangle_pairing(
+    eps: float,
+    f: Callable[[np.ndarray], np.ndarray],
+    df: Callable[[np.ndarray], np.ndarray],
+    t_range: tuple[float, float] = (-1.5, 1.5),
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Λ_ε and Λ′_ε next to ``f``, titled with ⟨Λ_ε, f⟩ vs f(0) and ⟨Λ′_ε, f⟩ vs −f′(0).
+
+    Examples
+    --------
+    >>> axes = plot_triangle_pairing(0.5, np.cos, lambda t: -np.sin(t))
+    >>> axes[0].get_title()
+    '⟨Λ_ε, f⟩ = 0.979340   (limit f(0) = 1.000000)'
+    """
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(7.0, 4.6), sharex=True, layout="constrained")
+    t = np.linspace(*t_range, 3001)
+    top, bottom = axes
+    top.plot(t, triangle(t, eps), color="C0", label="Λ_ε(t)")
+    bottom.plot(t, triangle_derivative(t, eps), color="C1", label="Λ′_ε(t)")
+    for ax in axes:
+        twin = ax.twinx()
+        twin.plot(t, f(t), color="0.5", lw=1.0, ls="--")
+        twin.set_ylabel("f(t)", color="0.4")
+        ax.axhline(0.0, color="0.6", lw=0.8)
+        ax.legend(loc="upper left", frameon=False)
+    top.set_ylabel("Λ_ε (1/ms)")
+    bottom.set_ylabel("Λ′_ε (1/ms²)")
+    bottom.set_xlabel("t (ms)")
+    top.set_title(f"⟨Λ_ε, f⟩ = {smoothed_pairing(f, eps):.6f}   (limit f(0) = {float(f(0.0)):.6f})")
+    bottom.set_title(f"⟨Λ′_ε, f⟩ = {smoothed_pairing(f, eps, derivative=True):.6f}   "
+                     f"(limit −f′(0) = {-float(df(0.0)):.6f})")
+    return axes
+
+
+def plot_threshold_crossings(
+    v: Callable[[np.ndarray], np.ndarray],
+    dv: Callable[[np.ndarray], np.ndarray],
+    threshold: float,
+    eps: float,
+    t_span: tuple[float, float],
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Top: v(t), the threshold ϑ and the exact crossings (▲ up, ▼ down).
+    Bottom: δ_ε(v − ϑ)|v̇| and δ_ε(v − ϑ)max(v̇, 0), titled with their integrals (counts).
+
+    Examples
+    --------
+    >>> axes = plot_threshold_crossings(np.sin, np.cos, 0.5, 0.05, (0.0, 10.0))
+    >>> axes[1].get_title()
+    'smoothed counts: all crossings 4.000, upward only 2.000 (exact: 4 and 2)'
+    """
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 4.8), sharex=True, layout="constrained")
+    top, bottom = axes
+    t = np.linspace(*t_span, 6001)
+
+    def g(x: np.ndarray) -> np.ndarray:
+        return v(x) - threshold
+
+    zeros = find_zeros(g, t)
+    up = zeros[dv(zeros) > 0]
+    down = zeros[dv(zeros) < 0]
+    top.plot(t, v(t), color="C0", label="v(t)")
+    top.axhline(threshold, color="C3", lw=1.0, ls="--", label="threshold ϑ")
+    top.plot(up, np.full_like(up, threshold), "^", color="C2", label="upward crossing")
+    top.plot(down, np.full_like(down, threshold), "v", color="C1", label="downward crossing")
+    top.set_ylabel("v (units of ϑ)")
+    top.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize="small",
+               ncols=4)
+    both = crossing_density(g(t), dv(t), eps, direction="both")
+    upward = crossing_density(g(t), dv(t), eps, direction="up")
+    bottom.plot(t, both, color="0.6", lw=2.5, label="δ_ε(v − ϑ)|v̇|")
+    bottom.plot(t, upward, color="C2", lw=1.2, label="δ_ε(v − ϑ)max(v̇, 0)")
+    bottom.set_ylabel("rate (1/ms)")
+    bottom.set_xlabel("t (ms)")
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  fontsize="small")
+    n_both = composed_pairing(g, dv, np.ones_like, eps, t_span, direction="both")
+    n_up = composed_pairing(g, dv, np.ones_like, eps, t_span, direction="up")
+    bottom.set_title(f"smoothed counts: all crossings {n_both:.3f}, upward only {n_up:.3f} "
+                     f"(exact: {zeros.size} and {up.size})")
+    return axes

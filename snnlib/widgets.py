@@ -6,14 +6,16 @@ tested plotting function; nothing is computed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from snnlib.distributions import SpikeTrain, bump
-from snnlib.plotting import plot_pairing
+from snnlib.plotting import plot_pairing, plot_threshold_crossings, plot_triangle_pairing
 
-__all__ = ["pairing_explorer"]
+__all__ = ["pairing_explorer", "threshold_explorer", "triangle_explorer"]
 
 
 def pairing_explorer(
@@ -38,4 +40,43 @@ def pairing_explorer(
                                    description="center (ms)"),
         width=widgets.FloatSlider(value=1.5, min=0.2, max=0.5 * (hi - lo), step=0.05,
                                   description="width (ms)"),
+    )
+
+
+def triangle_explorer(
+    f: Callable[[np.ndarray], np.ndarray],
+    df: Callable[[np.ndarray], np.ndarray],
+    t_range: tuple[float, float] = (-1.5, 1.5),
+) -> widgets.interactive:
+    """A logarithmic ε slider over :func:`snnlib.plotting.plot_triangle_pairing`."""
+
+    def draw(eps: float) -> None:
+        plot_triangle_pairing(eps, f, df, t_range)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        eps=widgets.FloatLogSlider(value=0.5, base=10, min=-2, max=0, step=0.05,
+                                   description="ε (ms)"),
+    )
+
+
+def threshold_explorer(
+    v: Callable[[np.ndarray], np.ndarray],
+    dv: Callable[[np.ndarray], np.ndarray],
+    t_span: tuple[float, float],
+    threshold: float = 1.0,
+) -> widgets.interactive:
+    """Threshold and ε sliders over :func:`snnlib.plotting.plot_threshold_crossings`."""
+
+    def draw(threshold: float, eps: float) -> None:
+        plot_threshold_crossings(v, dv, threshold, eps, t_span)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        threshold=widgets.FloatSlider(value=threshold, min=0.2, max=1.5, step=0.01,
+                                      description="ϑ"),
+        eps=widgets.FloatLogSlider(value=0.05, base=10, min=-2.5, max=-0.5, step=0.05,
+                                   description="ε"),
     )

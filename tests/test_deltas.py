@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
+from snnlib.convergence import fit_power_law
 from snnlib.deltas import (
     FAMILIES,
     box,
@@ -70,18 +71,13 @@ def test_triangle_values_and_box_convention():
     assert box(0.25, 0.5) == pytest.approx(1.0)  # edge: half of the height 2
 
 
-def _fit(eps, err):
-    slope, intercept = np.polyfit(np.log(eps), np.log(np.abs(err)), 1)
-    return slope, np.exp(intercept)
-
-
 @pytest.mark.parametrize("name", sorted(FAMILIES))
 def test_convergence_rate_and_constant(name):
     """⟨δ_ε, f⟩ − f(0) = m₂ f″(0) ε²/2 + O(ε⁴): slope 2, constant m₂|f″(0)|/2."""
     eps = np.array(EPSILONS)
     err = np.array([smoothed_pairing(f, e, name) - F0 for e in eps])
     assert np.all(np.sign(err) == np.sign(F2))
-    slope, constant = _fit(eps, err)
+    slope, constant = fit_power_law(eps, err)
     predicted = FAMILIES[name].second_moment * abs(F2) / 2
     assert slope == pytest.approx(2.0, abs=0.05)
     assert constant == pytest.approx(predicted, rel=0.02)
@@ -95,7 +91,7 @@ def test_derivative_convergence_rate_and_constant():
     """⟨Λ′_ε, f⟩ + f′(0) = −f‴(0) ε²/12 + O(ε⁴)."""
     eps = np.array(EPSILONS)
     err = np.array([smoothed_pairing(f, e, derivative=True) + F1 for e in eps])
-    slope, constant = _fit(eps, err)
+    slope, constant = fit_power_law(eps, err)
     assert slope == pytest.approx(2.0, abs=0.05)
     assert constant == pytest.approx(F3 / 12, rel=0.02)
     assert np.all(err < 0)
@@ -163,7 +159,7 @@ def test_composition_error_is_second_order():
     eps = np.array([0.1, 0.05, 0.025, 0.0125])
     exact = np.sum(np.cos(ZEROS))
     err = [composed_pairing(cubic, dcubic, np.cos, e, (0.0, 7.0)) - exact for e in eps]
-    slope, _ = _fit(eps, err)
+    slope, _ = fit_power_law(eps, err)
     assert slope == pytest.approx(2.0, abs=0.05)
 
 
