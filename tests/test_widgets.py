@@ -1,14 +1,10 @@
 """The widgets build, expose the documented sliders and redraw without error."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from snnlib.widgets import pairing_explorer, threshold_explorer, triangle_explorer  # noqa: E402
+from snnlib.widgets import pairing_explorer, threshold_explorer, triangle_explorer
 
 
 @pytest.fixture(autouse=True)
