@@ -18,6 +18,10 @@ plot_triangle_pairing
     Λ_ε and Λ′_ε against a function, with the pairings and their limits.
 plot_threshold_crossings
     A membrane trace, its threshold crossings and the smoothed spike train δ_ε(v − ϑ)·w(v̇).
+plot_if_sampling
+    A signal with Dirac impulses, its IF spikes and the residual potential against ±ϑ.
+plot_sod
+    A signal, its send-on-delta events and the receiver's reconstruction.
 """
 
 from __future__ import annotations
@@ -39,11 +43,20 @@ from snnlib.deltas import (
     triangle_derivative,
 )
 from snnlib.distributions import SpikeTrain, TestFunction
+from snnlib.sampling import (
+    alexiewicz_norm,
+    integrate_and_fire,
+    running_integral,
+    send_on_delta,
+    sod_reconstruct,
+)
 
 __all__ = [
     "plot_convergence",
+    "plot_if_sampling",
     "plot_nascent_deltas",
     "plot_pairing",
+    "plot_sod",
     "plot_test_function",
     "plot_threshold_crossings",
     "plot_triangle_pairing",
@@ -271,3 +284,85 @@ def plot_threshold_crossings(
     bottom.set_title(f"smoothed counts: all crossings {n_both:.3f}, upward only {n_up:.3f} "
                      f"(exact: {zeros.size} and {up.size})")
     return axes
+
+
+def plot_if_sampling(
+    t: np.ndarray,
+    x: np.ndarray,
+    threshold: float,
+    reset: str = "mod",
+    leak: float = 0.0,
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Top: the charges x_n Δt and the IF spikes. Bottom: the residual potential, ±ϑ dashed.
+
+    The residual is the (leaky) running integral of x Δt − IF(x), so its largest magnitude is
+    ‖f − IF(f)‖_A, printed in the title next to ϑ.
+
+    Examples
+    --------
+    >>> t = np.arange(10) * 0.5
+    >>> axes = plot_if_sampling(t, np.full(10, 1.0), threshold=1.0)
+    >>> axes[0].get_title()
+    'reset mod, leak 0: 5 spikes (unit count), ‖f − IF(f)‖_A = 0.500 < ϑ = 1'
+    """
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 4.8), sharex=True, layout="constrained")
+    top, bottom = axes
+    dt = float(t[1] - t[0])
+    spikes = integrate_and_fire(x, threshold, dt=dt, reset=reset, leak=leak)
+    residual = running_integral(x - spikes / dt, dt=dt, leak=leak)
+    error = alexiewicz_norm(x - spikes / dt, dt=dt, leak=leak)
+    top.vlines(t, 0.0, x * dt, color="C0", lw=1.0, label="charge x_n Δt")
+    fired = spikes != 0
+    top.vlines(t[fired], 0.0, spikes[fired], color="C3", lw=2.0, label="IF spikes")
+    top.axhline(0.0, color="0.6", lw=0.8)
+    top.set_ylabel("charge per sample")
+    top.legend(loc="upper right", frameon=False, fontsize="small")
+    count = int(np.sum(np.abs(spikes)) / threshold)
+    relation = "<" if error < threshold else "≥"
+    top.set_title(f"reset {reset}, leak {leak:g}: {count} spikes (unit count), "
+                  f"‖f − IF(f)‖_A = {error:.3f} {relation} ϑ = {threshold:g}")
+    bottom.plot(t, residual, color="C2", drawstyle="steps-post", label="residual potential")
+    for level in (-threshold, threshold):
+        bottom.axhline(level, color="C3", ls="--", lw=1.0)
+    bottom.set_ylabel("running integral of f − IF(f)")
+    bottom.set_xlabel("t (ms)")
+    bottom.legend(loc="upper right", frameon=False, fontsize="small")
+    return axes
+
+
+def plot_sod(
+    t: np.ndarray,
+    x: np.ndarray,
+    delta: float,
+    reference: str = "lattice",
+    ax: Axes | None = None,
+) -> Axes:
+    """A signal, its SOD events (▲ up, ▼ down) and the held reconstruction, with the Δ band.
+
+    Examples
+    --------
+    >>> t = np.linspace(0.0, 1.0, 11)
+    >>> ax = plot_sod(t, 3 * t, delta=1.0)
+    >>> ax.get_title()
+    'lattice SOD, Δ = 1: 3 events, max |x − r| = 0.900 < Δ'
+    """
+    ax = _axes(ax, figsize=(7.5, 3.6))
+    events = send_on_delta(x, delta, reference)
+    rebuilt = sod_reconstruct(events, x[0])
+    ax.plot(t, x, color="C0", label="signal x(t)")
+    ax.plot(t, rebuilt, color="C1", drawstyle="steps-post", label="reconstruction r(t)")
+    ax.fill_between(t, rebuilt - delta, rebuilt + delta, step="post", color="C1", alpha=0.12,
+                    label="r ± Δ")
+    up, down = events > 0, events < 0
+    ax.plot(t[up], x[up], "^", color="C2", label="event +")
+    ax.plot(t[down], x[down], "v", color="C3", label="event −")
+    ax.set_xlabel("t (ms)")
+    ax.set_ylabel("x")
+    error = float(np.max(np.abs(x - rebuilt)))
+    n_events = int(np.count_nonzero(events))
+    ax.set_title(f"{reference.replace('_', '-')} SOD, Δ = {delta:g}: {n_events} events, "
+                 f"max |x − r| = {error:.3f} {'<' if error < delta else '≥'} Δ")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    return ax

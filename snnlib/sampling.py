@@ -19,6 +19,8 @@ Contents
 --------
 alexiewicz_norm
     :math:`\|x\|_A` (or the leaky norm) along an axis.
+running_integral
+    The (leaky) partial integrals whose largest magnitude is the norm.
 integrate_and_fire
     Spike amplitudes of two-sided IF with reset "mod", "subtract" or "zero", optional leak.
 send_on_delta
@@ -42,6 +44,7 @@ __all__ = [
     "alexiewicz_norm",
     "if_reconstruct",
     "integrate_and_fire",
+    "running_integral",
     "send_on_delta",
     "sod_reconstruct",
     "sparsest_quantization",
@@ -96,6 +99,33 @@ def _leaky_running_sum(x2: np.ndarray, dt: float, leak: float) -> np.ndarray:
     if leak == 0.0:
         return np.cumsum(x2, axis=-1) * dt
     return _signal.lfilter([dt], [1.0, -np.exp(-leak * dt)], x2, axis=-1)
+
+
+def running_integral(
+    x: np.ndarray, dt: float = 1.0, leak: float = 0.0, axis: int = -1
+) -> np.ndarray:
+    r"""The (leaky) running integral of a sampled signal.
+
+    .. math::
+
+        y_n = \sum_{k \le n} e^{-\alpha(t_n - t_k)}\, x_k\, \Delta t
+
+    It obeys :math:`y_n = e^{-\alpha\Delta t} y_{n-1} + x_n \Delta t`. Applied to
+    :math:`x - \mathrm{IF}(x)/\Delta t` it is the residual membrane potential of IF with
+    reset to mod (chapter 8).
+
+    Examples
+    --------
+    >>> running_integral([1.0, -3.0, 1.0, 1.0]).tolist()
+    [1.0, -2.0, -1.0, 0.0]
+    """
+    x = _signal_array(x)
+    dt = check_real(dt, "dt", positive=True)
+    leak = _check_leak(leak)
+    x2 = _time_last(x, axis)
+    if x2.shape[-1] == 0:
+        return np.zeros_like(x)
+    return _restore(_leaky_running_sum(x2, dt, leak), x, axis)
 
 
 def alexiewicz_norm(

@@ -13,9 +13,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from snnlib.distributions import SpikeTrain, bump
-from snnlib.plotting import plot_pairing, plot_threshold_crossings, plot_triangle_pairing
+from snnlib.plotting import (
+    plot_if_sampling,
+    plot_pairing,
+    plot_sod,
+    plot_threshold_crossings,
+    plot_triangle_pairing,
+)
 
-__all__ = ["pairing_explorer", "threshold_explorer", "triangle_explorer"]
+__all__ = [
+    "if_explorer",
+    "pairing_explorer",
+    "sod_explorer",
+    "threshold_explorer",
+    "triangle_explorer",
+]
 
 
 def pairing_explorer(
@@ -79,4 +91,38 @@ def threshold_explorer(
                                       description="ϑ"),
         eps=widgets.FloatLogSlider(value=0.05, base=10, min=-2.5, max=-0.5, step=0.05,
                                    description="ε"),
+    )
+
+
+def if_explorer(t: np.ndarray, x: np.ndarray, threshold: float = 1.0) -> widgets.interactive:
+    """Threshold, reset and leak controls over :func:`snnlib.plotting.plot_if_sampling`."""
+
+    def draw(threshold: float, reset: str, leak: float) -> None:
+        plot_if_sampling(t, x, threshold, reset, leak)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        threshold=widgets.FloatLogSlider(value=threshold, base=10, min=-1, max=0.7, step=0.02,
+                                         description="ϑ"),
+        reset=widgets.Dropdown(options=["mod", "subtract", "zero"], value="mod",
+                               description="reset"),
+        leak=widgets.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.01,
+                                 description="leak (1/ms)"),
+    )
+
+
+def sod_explorer(t: np.ndarray, x: np.ndarray, delta: float = 0.25) -> widgets.interactive:
+    """Δ and reference controls over :func:`snnlib.plotting.plot_sod`."""
+
+    def draw(delta: float, reference: str) -> None:
+        plot_sod(t, x, delta, reference)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        delta=widgets.FloatLogSlider(value=delta, base=10, min=-2, max=0, step=0.02,
+                                     description="Δ"),
+        reference=widgets.Dropdown(options=["lattice", "last_value"], value="lattice",
+                                   description="reference"),
     )
