@@ -305,3 +305,12 @@ def test_reconstructions():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=real_signals, delta=thresholds)
+def test_event_mass_bounded_by_total_variation(x, delta):
+    """Σ|e_n|/Δ ≤ TV(x)/Δ for lattice SOD, and Σ|s_n|/ϑ ≤ Σ|x_n|/ϑ for IF (chapter 9)."""
+    tv = np.sum(np.abs(np.diff(x)))
+    assert np.sum(np.abs(send_on_delta(x, delta))) <= tv * (1 + 1e-12) + 1e-9
+    assert np.sum(np.abs(integrate_and_fire(x, delta))) <= np.sum(np.abs(x)) * (1 + 1e-12) + 1e-9
