@@ -1,0 +1,224 @@
+"""Tests for snnlib.lif against an independent fine-grid, root-refined reference."""
+
+import numpy as np
+import pytest
+
+from snnlib.lif import LIFParams, Spikes, first_spike_times, forward, layer_traces
+
+P = LIFParams(tau_mem=20.0, tau_syn=5.0, threshold=1.0)
+
+
+def psp(s, p):
+    """Membrane response to a unit current jump at s = 0 (zero for s < 0)."""
+    s = np.asarray(s, dtype=float)
+    pos = np.where(s >= 0, s, 0.0)
+    k = p.tau_syn / (p.tau_syn - p.tau_mem) * (np.exp(-pos / p.tau_syn) - np.exp(-pos / p.tau_mem))
+    return np.where(s >= 0, k, 0.0)
+
+
+def voltage_before(t, w_in, in_times, own_spikes, p):
+    """V(t⁻): inputs at times ≤ t, own resets strictly before t (superposition form)."""
+    v = np.sum(w_in * psp(t - in_times, p))
+    past = own_spikes[own_spikes < t]
+    return v - p.threshold * np.sum(np.exp(-(t - past) / p.tau_mem))
+
+
+def reference_neuron(w_in, in_times, p, t_max, dt=2e-3):
+    """Scan a fine grid for V ≥ ϑ, refine each crossing by bisection, reset, repeat."""
+    spikes = np.array([])
+    grid = np.arange(0.0, t_max + dt, dt)
+    start = 0
+    while True:
+        v = _grid_voltage(grid[start:], w_in, in_times, spikes, p)
+        above = np.flatnonzero(v >= p.threshold)
+        if above.size == 0:
+            return spikes
+        j = start + above[0]
+        lo, hi = grid[j - 1], grid[j]
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            if voltage_before(mid, w_in, in_times, spikes, p) >= p.threshold:
+                hi = mid
+            else:
+                lo = mid
+        spikes = np.append(spikes, hi)
+        start = j
+
+
+def _grid_voltage(grid, w_in, in_times, spikes, p):
+    v = psp(grid[:, None] - in_times[None, :], p) @ w_in
+    if spikes.size:
+        d = grid[:, None] - spikes[None, :]
+        v -= p.threshold * np.sum(np.where(d > 0, np.exp(-np.where(d > 0, d, 0) / p.tau_mem), 0), 1)
+    return v
+
+
+def reference_layer(W, times, ids, p, t_max):
+    """Per sample and neuron (loops are fine in a test): a list of spike-time arrays."""
+    out = []
+    for b in range(times.shape[0]):
+        real = np.isfinite(times[b]) & (times[b] <= t_max)
+        row = []
+        for n in range(W.shape[1]):
+            row.append(reference_neuron(W[ids[b, real], n], times[b, real], p, t_max))
+        out.append(row)
+    return out
+
+
+def as_per_neuron(spikes, n):
+    times, ids = spikes
+    return [[np.sort(times[b][(ids[b] == j) & np.isfinite(times[b])]) for j in range(n)]
+            for b in range(times.shape[0])]
+
+
+def random_inputs(rng, batch, n_in, n_events, t_max):
+    times = np.sort(rng.uniform(0, 0.6 * t_max, size=(batch, n_events)), axis=-1)
+    ids = rng.integers(0, n_in, size=(batch, n_events))
+    return times, ids
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_single_layer_against_reference(seed):
+    rng = np.random.default_rng(seed)
+    W = rng.normal(1.5, 1.5, size=(4, 3))
+    times, ids = random_inputs(rng, 2, 4, 12, 60.0)
+    (out,) = forward([W], times, ids, P, 60.0)
+    ref = reference_layer(W, times, ids, P, 60.0)
+    got = as_per_neuron(out, 3)
+    n_spikes = 0
+    for b in range(2):
+        for j in range(3):
+            assert got[b][j].size == ref[b][j].size
+            np.testing.assert_allclose(got[b][j], ref[b][j], rtol=0, atol=1e-9)
+            n_spikes += got[b][j].size
+    assert n_spikes > 0
+
+
+def test_two_layers_against_reference():
+    rng = np.random.default_rng(11)
+    W1, W2 = rng.normal(1.2, 1.0, size=(3, 5)), rng.normal(0.8, 1.0, size=(5, 2))
+    times, ids = random_inputs(rng, 2, 3, 10, 80.0)
+    hidden, output = forward([W1, W2], times, ids, P, 80.0)
+    ref_hidden = reference_layer(W1, times, ids, P, 80.0)
+    assert [[x.size for x in r] for r in as_per_neuron(hidden, 5)] == \
+        [[x.size for x in r] for r in ref_hidden]
+    ref_out = reference_layer(W2, hidden.times, hidden.ids, P, 80.0)
+    for got_row, ref_row in zip(as_per_neuron(output, 2), ref_out, strict=True):
+        for got, ref in zip(got_row, ref_row, strict=True):
+            np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9)
+
+
+def test_voltage_at_spikes_equals_threshold_and_stays_below_elsewhere():
+    rng = np.random.default_rng(5)
+    W = rng.normal(2.0, 1.0, size=(5, 6))
+    times, ids = random_inputs(rng, 3, 5, 20, 100.0)
+    (out,) = forward([W], times, ids, P, 100.0)
+    per = as_per_neuron(out, 6)
+    checked = 0
+    for b in range(3):
+        real = np.isfinite(times[b])
+        for n in range(6):
+            own = per[b][n]
+            for tk in own:
+                v = voltage_before(tk, W[ids[b, real], n], times[b, real], own, P)
+                assert abs(v - P.threshold) <= 1e-10 * P.threshold
+                checked += 1
+            grid = np.linspace(0, 100, 20001)
+            v = _grid_voltage(grid, W[ids[b, real], n], times[b, real], own, P)
+            assert v.max() < P.threshold + 1e-9
+    assert checked > 10
+
+
+def test_constant_current_fires_periodically_within_one_interval():
+    """τ_syn ≫ τ_mem: the current is constant, the period τ_m ln(I/(I − ϑ))."""
+    p = LIFParams(tau_mem=20.0, tau_syn=1e9, threshold=1.0)
+    (out,) = forward([np.array([[2.0]])], np.array([[0.0]]), np.array([[0]]), p, 100.0)
+    period = 20.0 * np.log(2.0 / (2.0 - 1.0))
+    assert out.times.shape[1] == 7  # seven spikes after one input event
+    np.testing.assert_allclose(out.times[0], period * np.arange(1, 8), rtol=1e-6)
+
+
+def test_traces_match_event_driven_state():
+    rng = np.random.default_rng(7)
+    W = rng.normal(2.0, 1.0, size=(3, 4))
+    times, ids = random_inputs(rng, 2, 3, 8, 50.0)
+    (out,) = forward([W], times, ids, P, 50.0)
+    t = np.linspace(0, 50, 501)
+    V, I = layer_traces(W, Spikes(times, ids), out, P, t)
+    assert V.shape == I.shape == (2, 501, 4)
+    assert V.max() < P.threshold + 1e-9
+    b, n = 1, 2
+    real = np.isfinite(times[b])
+    own = as_per_neuron(out, 4)[b][n]
+    expected = [voltage_before(x, W[ids[b, real], n], times[b, real], own[own <= x], P)
+                - P.threshold * np.sum(own == x) for x in t]
+    np.testing.assert_allclose(V[b, :, n], expected, atol=1e-12)
+
+
+def test_silent_neurons_and_first_spike_times():
+    W = np.array([[-1.0, 10.0], [-2.0, 0.0]])
+    times = np.array([[1.0, 2.0, np.inf]])
+    ids = np.array([[0, 1, 0]])
+    (out,) = forward([W], times, ids, P, 40.0)
+    first = first_spike_times(out, 2)
+    assert np.isinf(first[0, 0])
+    assert 1.0 < first[0, 1] < 10.0
+    assert np.all(out.ids[np.isfinite(out.times)] == 1)
+
+
+def test_batch_equals_single_runs():
+    rng = np.random.default_rng(9)
+    W1, W2 = rng.normal(1.5, 1.2, size=(4, 8)), rng.normal(1.0, 1.0, size=(8, 3))
+    times, ids = random_inputs(rng, 6, 4, 15, 70.0)
+    times[2, 10:] = np.inf  # rows with fewer events
+    batch = forward([W1, W2], times, ids, P, 70.0)
+    for b in range(6):
+        single = forward([W1, W2], times[b:b + 1], ids[b:b + 1], P, 70.0)
+        for layer_b, layer_s in zip(batch, single, strict=True):
+            n = np.isfinite(layer_b.times[b]).sum()
+            assert n == np.isfinite(layer_s.times[0]).sum()
+            # equal up to rounding: vectorized exp may round differently for other array sizes
+            np.testing.assert_allclose(layer_b.times[b, :n], layer_s.times[0, :n], rtol=0,
+                                       atol=1e-12)
+            np.testing.assert_array_equal(layer_b.ids[b, :n], layer_s.ids[0, :n])
+
+
+def test_no_inputs_and_t_max():
+    (out,) = forward([np.ones((2, 3))], np.full((2, 0), np.inf), np.zeros((2, 0), int), P, 10.0)
+    assert out.times.shape == (2, 0)
+    (late,) = forward([np.array([[10.0]])], np.array([[20.0]]), np.array([[0]]), P, 10.0)
+    assert late.times.shape == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"input_times": [[1.0, 0.5]]}, ValueError, "sorted"),
+        ({"input_times": [[np.nan, 1.0]]}, ValueError, "NaN"),
+        ({"input_times": [[-1.0, 1.0]]}, ValueError, ">= 0"),
+        ({"input_times": [0.0, 1.0]}, ValueError, "shape"),
+        ({"input_ids": [[0, 5]]}, ValueError, r"input_ids must lie in \[0, 2\)"),
+        ({"input_ids": [[0]]}, ValueError, "input_ids must have the shape"),
+        ({"input_ids": [[0.0, 1.0]]}, TypeError, "integers"),
+        ({"t_max": 0.0}, ValueError, "t_max must be > 0"),
+        ({"weights": [np.ones((2, 3)), np.ones((2, 1))]}, ValueError, "must have 3 rows"),
+        ({"weights": np.ones((2, 3))}, TypeError, "list of 2-D arrays"),
+        ({"weights": [np.array([[np.nan, 1.0]] * 2)]}, ValueError, "finite"),
+        ({"params": {"tau_mem": 20.0}}, TypeError, "LIFParams"),
+    ],
+)
+def test_bad_input(kwargs, error, match):
+    args = {"weights": [np.ones((2, 3))], "input_times": [[0.0, 1.0]], "input_ids": [[0, 1]],
+            "params": P, "t_max": 10.0}
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        forward(**args)
+
+
+def test_bad_params():
+    with pytest.raises(ValueError, match="must differ"):
+        LIFParams(tau_mem=5.0, tau_syn=5.0)
+    with pytest.raises(ValueError, match="tau_mem must be > 0"):
+        LIFParams(tau_mem=-1.0)
+    with pytest.raises(ValueError, match="threshold must be > 0"):
+        LIFParams(threshold=0.0)
