@@ -190,7 +190,9 @@ def _first_crossing(
     if not crosses.any():
         return out
     a, b, lo, hi = a[crosses], b[crosses], lo[crosses], hi[crosses]
-    s = hi.copy()
+    v_lo, v_hi = _voltage(a, b, lo, p), _voltage(a, b, hi, p)
+    s = lo + (p.threshold - v_lo) / (v_hi - v_lo) * (hi - lo)  # a secant start inside
+    s = np.where(np.isfinite(s) & (s >= lo) & (s <= hi), s, hi)
     for _ in range(_MAX_NEWTON):
         g = _voltage(a, b, s, p) - p.threshold
         lo = np.where(g < 0, s, lo)
@@ -199,10 +201,13 @@ def _first_crossing(
             newton = s - g / _slope(a, b, s, p)
         inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
         s_new = np.where(inside, newton, 0.5 * (lo + hi))
-        if np.all(np.abs(s_new - s) <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(s))):
-            s = s_new
+        # Converged when the step is at rounding level or V is at ϑ to rounding accuracy.
+        done = (np.abs(s_new - s) <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(s))) | (
+            np.abs(g) <= 4 * np.finfo(float).eps * p.threshold
+        )
+        s = np.where(np.abs(g) <= 4 * np.finfo(float).eps * p.threshold, s, s_new)
+        if np.all(done):
             break
-        s = s_new
     else:
         raise RuntimeError("threshold crossing did not converge; please report this input")
     out[crosses] = s
@@ -238,22 +243,31 @@ class _Recorder:
 def _advance(
     V: np.ndarray, I: np.ndarray, t0: np.ndarray, t1: np.ndarray, p: LIFParams, rec: _Recorder
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Evolve every neuron from t0[b] to t1[b], recording and resetting at each crossing."""
-    duration = np.broadcast_to((t1 - t0)[:, None], V.shape)
-    start = np.zeros(V.shape)  # local time at which (V, I) is the current state
-    while True:
-        s = _first_crossing(V, I, duration - start, p)
+    """Evolve every neuron from t0[b] to t1[b], recording and resetting at each crossing.
+
+    Only neurons that fired can fire again within the same interval (the others' trajectory
+    has been searched to its end), so later rounds work on that shrinking subset.
+    """
+    n_neurons = V.shape[1]
+    V, I = V.ravel().copy(), I.ravel().copy()
+    duration = np.repeat(t1 - t0, n_neurons)
+    start = np.zeros_like(V)  # local time at which (V, I) is the current state
+    candidates = np.arange(V.size)
+    while candidates.size:
+        s = _first_crossing(V[candidates], I[candidates],
+                            duration[candidates] - start[candidates], p)
         fired = np.isfinite(s)
-        if not fired.any():
-            break
-        rows, cols = np.nonzero(fired)
-        rec.add(rows, t0[rows] + start[rows, cols] + s[rows, cols], cols)
-        I = np.where(fired, I * np.exp(-np.where(fired, s, 0.0) / p.tau_syn), I)
-        V = np.where(fired, 0.0, V)
-        start = np.where(fired, start + s, start)
+        candidates, s = candidates[fired], s[fired]
+        rows, cols = np.divmod(candidates, n_neurons)
+        rec.add(rows, t0[rows] + start[candidates] + s, cols)
+        I[candidates] *= np.exp(-s / p.tau_syn)
+        V[candidates] = 0.0
+        start[candidates] += s
     rest = duration - start
     a, b = _coefficients(V, I, p)
-    return _voltage(a, b, rest, p), I * np.exp(-rest / p.tau_syn)
+    shape = (t0.size, n_neurons)
+    return (_voltage(a, b, rest, p).reshape(shape),
+            (I * np.exp(-rest / p.tau_syn)).reshape(shape))
 
 
 def _simulate_layer(
