@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from snnlib.lif import LIFParams, Spikes, first_spike_times, forward, layer_traces
+from snnlib.convergence import fit_power_law
+from snnlib.lif import (
+    LIFParams,
+    Spikes,
+    first_spike_times,
+    forward,
+    forward_on_grid,
+    layer_traces,
+)
 
 P = LIFParams(tau_mem=20.0, tau_syn=5.0, threshold=1.0)
 
@@ -222,3 +230,24 @@ def test_bad_params():
         LIFParams(tau_mem=-1.0)
     with pytest.raises(ValueError, match="threshold must be > 0"):
         LIFParams(threshold=0.0)
+
+
+def test_clock_driven_grid_converges_with_first_order():
+    rng = np.random.default_rng(21)
+    W = rng.normal(2.0, 0.8, size=(3, 4))
+    times, ids = random_inputs(rng, 3, 3, 6, 40.0)
+    (exact,) = forward([W], times, ids, P, 40.0)
+    first = first_spike_times(exact, 4)
+    dts = np.array([0.1, 0.05, 0.025, 0.0125])
+    errors = []
+    for dt in dts:
+        (grid,) = forward_on_grid([W], times, ids, P, 40.0, dt)
+        got = first_spike_times(grid, 4)
+        assert np.array_equal(np.isfinite(got), np.isfinite(first))
+        both = np.isfinite(first)
+        # inputs move to the start of their step, spikes to the end of theirs: |error| ≲ 2 dt
+        error = np.abs(got[both] - first[both])
+        assert np.all(error <= 2 * dt)
+        errors.append(np.mean(error))
+    fit = fit_power_law(dts, np.array(errors))
+    assert 0.8 < fit.order < 1.2
