@@ -22,6 +22,8 @@ plot_if_sampling
     A signal with Dirac impulses, its IF spikes and the residual potential against ±ϑ.
 plot_sod
     A signal, its send-on-delta events and the receiver's reconstruction.
+plot_lif_network
+    Raster of every layer of an exact LIF simulation and the output membrane traces.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from snnlib.deltas import (
     triangle_derivative,
 )
 from snnlib.distributions import SpikeTrain, TestFunction
+from snnlib.lif import LIFParams, Spikes, forward, layer_traces
 from snnlib.sampling import (
     alexiewicz_norm,
     integrate_and_fire,
@@ -54,6 +57,7 @@ from snnlib.sampling import (
 __all__ = [
     "plot_convergence",
     "plot_if_sampling",
+    "plot_lif_network",
     "plot_nascent_deltas",
     "plot_pairing",
     "plot_sod",
@@ -366,3 +370,52 @@ def plot_sod(
                  f"max |x − r| = {error:.3f} {'<' if error < delta else '≥'} Δ")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     return ax
+
+
+def plot_lif_network(
+    weights: list[np.ndarray],
+    input_spikes: Spikes,
+    params: LIFParams,
+    t_max: float,
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Top: raster of the inputs and of every layer (sample 0). Bottom: the output layer's
+    membrane potentials with the threshold and × at the exact crossings.
+
+    Examples
+    --------
+    >>> w = [np.array([[10.0, 1.0]])]
+    >>> axes = plot_lif_network(w, Spikes(np.array([[0.0]]), np.array([[0]])), LIFParams(), 20.0)
+    >>> axes[1].get_title()
+    'output layer: 1 spikes'
+    """
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 5.2), sharex=True, layout="constrained",
+                               height_ratios=(1.2, 1.0))
+    top, bottom = axes
+    layers = forward(weights, input_spikes.times[:1], input_spikes.ids[:1], params, t_max)
+    rasters = [Spikes(input_spikes.times[:1], input_spikes.ids[:1]), *layers]
+    sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+    offset = 0
+    for k, ((times, ids), size) in enumerate(zip(rasters, sizes, strict=True)):
+        real = np.isfinite(times[0])
+        label = "input" if k == 0 else f"layer {k}"
+        top.plot(times[0, real], offset + ids[0, real], "|", markersize=8, color=f"C{k}",
+                 label=label)
+        offset += size + 1
+    top.set_ylabel("neuron (stacked by layer)")
+    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    t = np.linspace(0.0, t_max, 2001)
+    below = rasters[-2]
+    V, _ = layer_traces(weights[-1], Spikes(below.times[:1], below.ids[:1]),
+                        Spikes(layers[-1].times[:1], layers[-1].ids[:1]), params, t)
+    for j in range(V.shape[2]):
+        bottom.plot(t, V[0, :, j], color=f"C{j}", lw=1.2)
+        own = layers[-1].times[0][(layers[-1].ids[0] == j) & np.isfinite(layers[-1].times[0])]
+        bottom.plot(own, np.full(own.size, params.threshold), "x", color=f"C{j}", ms=8)
+    bottom.axhline(params.threshold, color="0.3", ls="--", lw=1.0)
+    bottom.set_ylabel("V (output layer)")
+    bottom.set_xlabel("t (ms)")
+    n_out = int(np.isfinite(layers[-1].times[0]).sum())
+    bottom.set_title(f"output layer: {n_out} spikes")
+    return axes

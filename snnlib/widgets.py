@@ -13,8 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from snnlib.distributions import SpikeTrain, bump
+from snnlib.lif import LIFParams, Spikes
 from snnlib.plotting import (
     plot_if_sampling,
+    plot_lif_network,
     plot_pairing,
     plot_sod,
     plot_threshold_crossings,
@@ -23,6 +25,7 @@ from snnlib.plotting import (
 
 __all__ = [
     "if_explorer",
+    "lif_explorer",
     "pairing_explorer",
     "sod_explorer",
     "threshold_explorer",
@@ -125,4 +128,24 @@ def sod_explorer(t: np.ndarray, x: np.ndarray, delta: float = 0.25) -> widgets.i
                                      description="Δ"),
         reference=widgets.Dropdown(options=["lattice", "last_value"], value="lattice",
                                    description="reference"),
+    )
+
+
+def lif_explorer(
+    weights: list[np.ndarray], input_spikes: Spikes, params: LIFParams, t_max: float
+) -> widgets.interactive:
+    """Scale the input weights and the hidden-to-output weights of a small LIF network, and
+    watch :func:`snnlib.plotting.plot_lif_network` (raster and output membrane traces)."""
+
+    def draw(input_gain: float, output_gain: float) -> None:
+        scaled = [weights[0] * input_gain, *(w * output_gain for w in weights[1:])]
+        plot_lif_network(scaled, input_spikes, params, t_max)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        input_gain=widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.05,
+                                       description="input gain"),
+        output_gain=widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.05,
+                                        description="output gain"),
     )

@@ -36,3 +36,20 @@ def test_threshold_explorer():
     assert _slider_names(w) == ["ϑ", "ε"]
     w.children[0].value = 0.9
     w.update()
+
+
+def test_sampling_and_lif_explorers():
+    from snnlib.lif import LIFParams, Spikes
+    from snnlib.widgets import if_explorer, lif_explorer, sod_explorer
+
+    t = np.arange(50) * 0.1
+    w = if_explorer(t, np.sin(t), threshold=0.5)
+    assert _slider_names(w) == ["ϑ", "reset", "leak (1/ms)"]
+    w.children[1].value = "zero"
+    w = sod_explorer(t, np.sin(t))
+    assert _slider_names(w) == ["Δ", "reference"]
+    w.children[1].value = "last_value"
+    spikes = Spikes(np.array([[0.0, 1.0]]), np.array([[0, 1]]))
+    w = lif_explorer([np.full((2, 3), 4.0), np.full((3, 2), 3.0)], spikes, LIFParams(), 30.0)
+    assert _slider_names(w) == ["input gain", "output gain"]
+    w.children[0].value = 2.0
