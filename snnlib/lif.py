@@ -224,29 +224,36 @@ def _first_crossing(
 
 
 class _Recorder:
-    """Collects (batch, time, neuron) triples and builds a padded, sorted event list."""
+    r"""Collects (batch, time, neuron, current) and builds a padded, sorted event list.
+
+    The synaptic current of the spiking neuron at its spike is kept for the backward pass
+    (:mod:`snnlib.eventprop` needs :math:`\dot V^- = (I - \vartheta)/\tau_\mathrm{mem}`).
+    """
 
     def __init__(self, batch: int) -> None:
         self.batch = batch
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.parts: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, b: np.ndarray, t: np.ndarray, n: np.ndarray) -> None:
-        self.parts.append((b, t, n))
+    def add(self, b: np.ndarray, t: np.ndarray, n: np.ndarray, current: np.ndarray) -> None:
+        self.parts.append((b, t, n, current))
 
-    def spikes(self) -> Spikes:
+    def spikes(self) -> tuple[Spikes, np.ndarray]:
         if not self.parts:
-            return Spikes(np.full((self.batch, 0), np.inf), np.zeros((self.batch, 0), np.intp))
-        b, t, n = (np.concatenate(x) for x in zip(*self.parts, strict=True))
+            empty = np.full((self.batch, 0), np.inf)
+            return Spikes(empty, np.zeros((self.batch, 0), np.intp)), np.zeros((self.batch, 0))
+        b, t, n, c = (np.concatenate(x) for x in zip(*self.parts, strict=True))
         order = np.lexsort((n, t, b))
-        b, t, n = b[order], t[order], n[order]
+        b, t, n, c = b[order], t[order], n[order], c[order]
         counts = np.bincount(b, minlength=self.batch)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         col = np.arange(b.size) - starts[b]
         times = np.full((self.batch, counts.max(initial=0)), np.inf)
         ids = np.zeros(times.shape, np.intp)
+        currents = np.zeros(times.shape)
         times[b, col] = t
         ids[b, col] = n
-        return Spikes(times, ids)
+        currents[b, col] = c
+        return Spikes(times, ids), currents
 
 
 def _advance(
@@ -268,8 +275,8 @@ def _advance(
         fired = np.isfinite(s)
         candidates, s = candidates[fired], s[fired]
         rows, cols = np.divmod(candidates, n_neurons)
-        rec.add(rows, t0[rows] + start[candidates] + s, cols)
         I[candidates] *= np.exp(-s / p.tau_syn)
+        rec.add(rows, t0[rows] + start[candidates] + s, cols, I[candidates])
         V[candidates] = 0.0
         start[candidates] += s
     rest = duration - start
@@ -281,7 +288,7 @@ def _advance(
 
 def _simulate_layer(
     W: np.ndarray, times: np.ndarray, ids: np.ndarray, p: LIFParams, t_max: float
-) -> Spikes:
+) -> tuple[Spikes, np.ndarray]:
     batch = times.shape[0]
     V = np.zeros((batch, W.shape[1]))
     I = np.zeros_like(V)
@@ -339,6 +346,17 @@ def forward(
     >>> np.round(out[0].times, 6)
     array([[2.826252]])
     """
+    return [spikes for spikes, _ in _forward(weights, input_times, input_ids, params, t_max)]
+
+
+def _forward(
+    weights: Sequence[np.ndarray],
+    input_times: np.ndarray,
+    input_ids: np.ndarray,
+    params: LIFParams,
+    t_max: float,
+) -> list[tuple[Spikes, np.ndarray]]:
+    """:func:`forward`, also returning each spike's synaptic current (for the backward pass)."""
     if not isinstance(params, LIFParams):
         raise TypeError(f"params must be LIFParams, got {type(params).__name__}")
     weights = _check_weights(weights)
@@ -346,8 +364,8 @@ def forward(
     times, ids = _check_events(input_times, input_ids, weights[0].shape[0])
     layers = []
     for W in weights:
-        spikes = _simulate_layer(W, times, ids, params, t_max)
-        layers.append(spikes)
+        spikes, currents = _simulate_layer(W, times, ids, params, t_max)
+        layers.append((spikes, currents))
         times, ids = spikes
     return layers
 
@@ -475,7 +493,7 @@ def forward_on_grid(
             if fired.any():
                 V[k][fired] = 0.0
                 b, j = np.nonzero(fired)
-                recorders[k].add(b, np.full(b.size, (n + 1) * dt), j)
+                recorders[k].add(b, np.full(b.size, (n + 1) * dt), j, I[k][b, j])
                 if k + 1 < len(weights):
                     I[k + 1] += fired @ weights[k + 1]
-    return [r.spikes() for r in recorders]
+    return [r.spikes()[0] for r in recorders]
