@@ -1,0 +1,92 @@
+"""EventProp gradients against central finite differences on random multi-spike networks."""
+
+import numpy as np
+import pytest
+
+from snnlib.eventprop import loss_and_grad
+from snnlib.lif import LIFParams, forward
+from snnlib.losses import spike_time_regression
+
+P = LIFParams()
+T_MAX = 60.0
+H = 1e-6
+
+
+def network(seed, sizes, batch, mean=2.0, spread=1.5):
+    rng = np.random.default_rng(seed)
+    weights = [rng.normal(mean, spread, size=(sizes[k], sizes[k + 1]))
+               for k in range(len(sizes) - 1)]
+    times = np.sort(rng.uniform(0.0, 20.0, size=(batch, sizes[0])), axis=-1)
+    ids = np.argsort(rng.uniform(size=(batch, sizes[0])), axis=-1)
+    labels = rng.integers(0, sizes[-1], size=batch)
+    return weights, times, ids, labels
+
+
+def spike_counts(weights, times, ids):
+    return [int(np.isfinite(layer.times).sum()) for layer in forward(weights, times, ids, P, T_MAX)]
+
+
+def check_against_finite_differences(weights, times, ids, labels, loss=None):
+    kwargs = {} if loss is None else {"loss": loss}
+    value, grads = loss_and_grad(weights, times, ids, labels, P, T_MAX, **kwargs)
+    counts = spike_counts(weights, times, ids)
+    # central differences have truncation O(H²) and rounding ≈ ε|L|/H; every weight whose
+    # ±H perturbation keeps all spike counts must agree to 1e-6 relative above that floor
+    floor = 50 * np.finfo(float).eps * max(1.0, abs(value)) / H
+    checked = nonzero = 0
+    for k, W in enumerate(weights):
+        for idx in np.ndindex(W.shape):
+            plus = [w.copy() for w in weights]
+            minus = [w.copy() for w in weights]
+            plus[k][idx] += H
+            minus[k][idx] -= H
+            if spike_counts(plus, times, ids) != counts or \
+                    spike_counts(minus, times, ids) != counts:
+                continue
+            fd = (loss_and_grad(plus, times, ids, labels, P, T_MAX, **kwargs)[0]
+                  - loss_and_grad(minus, times, ids, labels, P, T_MAX, **kwargs)[0]) / (2 * H)
+            assert abs(fd - grads[k][idx]) <= 1e-6 * abs(fd) + floor, (k, idx, fd, grads[k][idx])
+            checked += 1
+            nonzero += abs(fd) > 100 * floor
+    return checked, nonzero, counts
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_two_layers(seed):
+    checked, nonzero, counts = check_against_finite_differences(*network(seed, (4, 6, 3), 3))
+    assert checked >= 30 and nonzero >= 10
+    assert counts[0] > 6  # several hidden neurons fire more than once
+
+
+def test_three_layers_with_regression_loss():
+    weights, times, ids, _ = network(4, (3, 5, 4, 2), 2, mean=2.5, spread=1.0)
+    targets = np.full((2, 2), 15.0)
+    checked, nonzero, counts = check_against_finite_differences(
+        weights, times, ids, targets, loss=spike_time_regression)
+    assert min(counts) > 0 and checked >= 20 and nonzero >= 10
+
+
+def test_batch_mean_equals_mean_of_single_samples():
+    weights, times, ids, labels = network(7, (4, 10, 3), 5)
+    value, grads = loss_and_grad(weights, times, ids, labels, P, T_MAX)
+    singles = [loss_and_grad(weights, times[b:b + 1], ids[b:b + 1], labels[b:b + 1], P, T_MAX)
+               for b in range(5)]
+    assert value == pytest.approx(np.mean([s[0] for s in singles]), rel=1e-12)
+    for k in range(2):
+        np.testing.assert_allclose(grads[k], np.mean([s[1][k] for s in singles], axis=0),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_silent_network_has_zero_gradient():
+    weights, times, ids, labels = network(1, (4, 6, 3), 2, mean=-1.0, spread=0.1)
+    value, grads = loss_and_grad(weights, times, ids, labels, P, T_MAX)
+    assert np.isfinite(value)
+    assert all(np.all(g == 0) for g in grads)
+
+
+def test_bad_input_is_reported_by_the_forward_checks():
+    weights, times, ids, labels = network(0, (4, 6, 3), 2)
+    with pytest.raises(ValueError, match="sorted"):
+        loss_and_grad(weights, times[:, ::-1], ids, labels, P, T_MAX)
+    with pytest.raises(ValueError, match="labels must lie in"):
+        loss_and_grad(weights, times, ids, np.array([0, 5]), P, T_MAX)
