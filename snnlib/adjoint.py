@@ -1,0 +1,266 @@
+r"""Gradients of ODE losses: the adjoint method and forward sensitivities.
+
+For :math:`\dot x = F(t, x, p)`, :math:`x(0) = x_0(p)`, and
+
+.. math::
+
+    L(p) = \int_0^T l(t, x, p)\,dt + \phi(x(T), p),
+
+the adjoint :math:`\lambda` solves, backwards from :math:`\lambda(T) = \partial\phi/\partial x`,
+
+.. math::
+
+    \dot\lambda = -\Bigl(\frac{\partial F}{\partial x}\Bigr)^{\!\top}\lambda
+    - \frac{\partial l}{\partial x},
+    \qquad
+    \frac{dL}{dp} = \int_0^T \Bigl(\lambda^\top\frac{\partial F}{\partial p}
+    + \frac{\partial l}{\partial p}\Bigr)dt + \frac{\partial\phi}{\partial p}
+    + \lambda(0)^\top\frac{\partial x_0}{\partial p} .
+
+One backward solve gives the whole gradient, whatever the number of parameters. The forward
+sensitivity method integrates :math:`S = \partial x/\partial p` instead,
+:math:`\dot S = F_x S + F_p`, one column per parameter. Chapter 5.
+
+Callables (all take NumPy arrays and return NumPy arrays; ``n`` states, ``m`` parameters):
+
+* ``F(t, x, p) -> (n,)``, ``F_x(t, x, p) -> (n, n)``, ``F_p(t, x, p) -> (n, m)``;
+* ``l(t, x, p) -> float``, ``l_x(t, x, p) -> (n,)``, ``l_p(t, x, p) -> (m,)`` (optional);
+* ``phi(x, p) -> float``, ``phi_x(x, p) -> (n,)``, ``phi_p(x, p) -> (m,)`` (optional);
+* ``x0_p -> (n, m)``, the derivative of the initial state (optional, default zero).
+
+Contents
+--------
+ODELoss
+    The problem: dynamics, losses and their derivatives.
+Gradient
+    ``loss``, ``grad`` and the number of right-hand-side evaluations used.
+adjoint_gradient, sensitivity_gradient
+rate_network_loss
+    A test problem with :math:`n^2 + n` parameters: a small rate network fitting a target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from snnlib._validation import check_callable, check_finite_array, check_real
+
+__all__ = [
+    "Gradient",
+    "ODELoss",
+    "adjoint_gradient",
+    "rate_network_loss",
+    "sensitivity_gradient",
+]
+
+Vector = Callable[..., np.ndarray]
+
+
+@dataclass(frozen=True)
+class ODELoss:
+    """An ODE with a running and a terminal loss, and all the partial derivatives.
+
+    Missing pieces (``l``, ``phi`` and their derivatives, ``x0_p``) count as zero.
+    """
+
+    F: Vector
+    F_x: Vector
+    F_p: Vector
+    l: Vector | None = None
+    l_x: Vector | None = None
+    l_p: Vector | None = None
+    phi: Vector | None = None
+    phi_x: Vector | None = None
+    phi_p: Vector | None = None
+    x0_p: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("F", "F_x", "F_p"):
+            check_callable(getattr(self, name), name)
+        for name in ("l", "l_x", "l_p", "phi", "phi_x", "phi_p"):
+            if getattr(self, name) is not None:
+                check_callable(getattr(self, name), name)
+        if (self.l is None) != (self.l_x is None) or (self.phi is None) != (self.phi_x is None):
+            raise ValueError("give l together with l_x, and phi together with phi_x")
+
+
+class Gradient(NamedTuple):
+    """Loss value, its gradient (m,), and how many right-hand sides the solvers evaluated."""
+
+    loss: float
+    grad: np.ndarray
+    evaluations: int
+
+
+def _check(problem: ODELoss, x0: object, p: object, T: object) -> tuple:
+    if not isinstance(problem, ODELoss):
+        raise TypeError(f"problem must be an ODELoss, got {type(problem).__name__}")
+    return (check_finite_array(x0, "x0", ndim=1), check_finite_array(p, "p", ndim=1),
+            check_real(T, "T", positive=True))
+
+
+def _zeros_or(func: Vector | None, shape: tuple[int, ...], *args: object) -> np.ndarray:
+    return np.zeros(shape) if func is None else np.asarray(func(*args), dtype=np.float64)
+
+
+def _forward(problem: ODELoss, x0, p, T, rtol, atol):
+    """Solve the state and the running loss ∫l together; dense output for the backward pass."""
+    n = x0.size
+
+    def rhs(t, z):
+        x = z[:n]
+        return np.append(problem.F(t, x, p), 0.0 if problem.l is None else problem.l(t, x, p))
+
+    sol = solve_ivp(rhs, (0.0, T), np.append(x0, 0.0), method="DOP853", rtol=rtol, atol=atol,
+                    dense_output=True)
+    if not sol.success:
+        raise RuntimeError(f"forward solve failed: {sol.message}")
+    xT = sol.y[:n, -1]
+    loss = sol.y[n, -1] + (0.0 if problem.phi is None else float(problem.phi(xT, p)))
+    return sol, xT, float(loss)
+
+
+def adjoint_gradient(
+    problem: ODELoss,
+    x0: np.ndarray,
+    p: np.ndarray,
+    T: float,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> Gradient:
+    r"""The gradient :math:`dL/dp` by one forward and one backward (adjoint) solve.
+
+    The backward solve integrates :math:`(\lambda, \mu)` from :math:`T` to :math:`0` with
+    :math:`\dot\mu = -(\lambda^\top F_p + l_p)`, :math:`\mu(T) = 0`, so that
+    :math:`\mu(0) = \int_0^T (\lambda^\top F_p + l_p)\,dt`; the state is read from the forward
+    solution's dense output.
+
+    Examples
+    --------
+    Exponential decay :math:`\dot x = -p x`, :math:`L = x(T)`: :math:`dL/dp = -T x_0 e^{-pT}`.
+
+    >>> prob = ODELoss(F=lambda t, x, p: -p[0] * x, F_x=lambda t, x, p: np.array([[-p[0]]]),
+    ...                F_p=lambda t, x, p: np.array([[-x[0]]]),
+    ...                phi=lambda x, p: x[0], phi_x=lambda x, p: np.array([1.0]))
+    >>> g = adjoint_gradient(prob, np.array([2.0]), np.array([0.5]), T=3.0)
+    >>> round(float(g.grad[0]), 9), round(-3.0 * 2.0 * float(np.exp(-1.5)), 9)
+    (-1.338780961, -1.338780961)
+    """
+    x0, p, T = _check(problem, x0, p, T)
+    n, m = x0.size, p.size
+    fwd, xT, loss = _forward(problem, x0, p, T, rtol, atol)
+
+    def rhs(t, z):
+        x = fwd.sol(t)[:n]
+        lam = z[:n]
+        dlam = -np.asarray(problem.F_x(t, x, p)).T @ lam - _zeros_or(problem.l_x, (n,), t, x, p)
+        dmu = -(lam @ np.asarray(problem.F_p(t, x, p)) + _zeros_or(problem.l_p, (m,), t, x, p))
+        return np.concatenate([dlam, dmu])
+
+    lam_T = _zeros_or(problem.phi_x, (n,), xT, p)
+    bwd = solve_ivp(rhs, (T, 0.0), np.concatenate([lam_T, np.zeros(m)]), method="DOP853",
+                    rtol=rtol, atol=atol)
+    if not bwd.success:
+        raise RuntimeError(f"adjoint solve failed: {bwd.message}")
+    lam0, mu0 = bwd.y[:n, -1], bwd.y[n:, -1]
+    x0_p = np.zeros((n, m)) if problem.x0_p is None else np.asarray(problem.x0_p, float)
+    grad = mu0 + _zeros_or(problem.phi_p, (m,), xT, p) + lam0 @ x0_p
+    return Gradient(loss, grad, fwd.nfev + bwd.nfev)
+
+
+def sensitivity_gradient(
+    problem: ODELoss,
+    x0: np.ndarray,
+    p: np.ndarray,
+    T: float,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> Gradient:
+    r"""The gradient by forward sensitivities: :math:`\dot S = F_x S + F_p`, :math:`S(0) = x_{0,p}`.
+
+    The state, the :math:`n \times m` sensitivities and
+    :math:`\int (l_x S + l_p)\,dt` are integrated together in one forward solve whose size grows
+    with the number of parameters.
+
+    Examples
+    --------
+    >>> prob = ODELoss(F=lambda t, x, p: -p[0] * x, F_x=lambda t, x, p: np.array([[-p[0]]]),
+    ...                F_p=lambda t, x, p: np.array([[-x[0]]]),
+    ...                phi=lambda x, p: x[0], phi_x=lambda x, p: np.array([1.0]))
+    >>> round(float(sensitivity_gradient(prob, np.array([2.0]), np.array([0.5]), 3.0).grad[0]), 9)
+    -1.338780961
+    """
+    x0, p, T = _check(problem, x0, p, T)
+    n, m = x0.size, p.size
+
+    def rhs(t, z):
+        x, S = z[:n], z[n:n + n * m].reshape(n, m)
+        dS = np.asarray(problem.F_x(t, x, p)) @ S + np.asarray(problem.F_p(t, x, p))
+        running = 0.0 if problem.l is None else problem.l(t, x, p)
+        dgrad = _zeros_or(problem.l_x, (n,), t, x, p) @ S + _zeros_or(problem.l_p, (m,), t, x, p)
+        return np.concatenate([problem.F(t, x, p), dS.ravel(), [running], dgrad])
+
+    S0 = np.zeros((n, m)) if problem.x0_p is None else np.asarray(problem.x0_p, float)
+    z0 = np.concatenate([x0, S0.ravel(), [0.0], np.zeros(m)])
+    sol = solve_ivp(rhs, (0.0, T), z0, method="DOP853", rtol=rtol, atol=atol)
+    if not sol.success:
+        raise RuntimeError(f"sensitivity solve failed: {sol.message}")
+    z = sol.y[:, -1]
+    xT, ST = z[:n], z[n:n + n * m].reshape(n, m)
+    loss = z[n + n * m] + (0.0 if problem.phi is None else float(problem.phi(xT, p)))
+    grad = z[n + n * m + 1:] + _zeros_or(problem.phi_x, (n,), xT, p) @ ST \
+        + _zeros_or(problem.phi_p, (m,), xT, p)
+    return Gradient(float(loss), grad, sol.nfev)
+
+
+def rate_network_loss(n: int, target: np.ndarray) -> ODELoss:
+    r"""A rate network :math:`\dot x = -x + \tanh(Wx + b)` fitting a constant target.
+
+    Parameters :math:`p = (\mathrm{vec}\,W, b)`, :math:`m = n^2 + n`; running loss
+    :math:`l = \tfrac12\|x - x^*\|^2`, terminal loss :math:`\phi = \tfrac12\|x(T) - x^*\|^2`.
+    The problem of chapter 5, where the cost of the two gradient methods is compared as
+    :math:`m` grows.
+
+    Examples
+    --------
+    >>> prob = rate_network_loss(2, np.array([0.5, -0.5]))
+    >>> prob.F(0.0, np.zeros(2), np.zeros(6)).tolist()
+    [0.0, 0.0]
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    target = check_finite_array(target, "target", ndim=1)
+    if target.size != n:
+        raise ValueError(f"target must have {n} entries, got {target.size}")
+
+    def unpack(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return p[: n * n].reshape(n, n), p[n * n:]
+
+    def F(t, x, p):
+        W, b = unpack(p)
+        return -x + np.tanh(W @ x + b)
+
+    def F_x(t, x, p):
+        W, b = unpack(p)
+        return -np.eye(n) + (1.0 - np.tanh(W @ x + b) ** 2)[:, None] * W
+
+    def F_p(t, x, p):
+        W, b = unpack(p)
+        slope = 1.0 - np.tanh(W @ x + b) ** 2
+        # ∂F_i/∂W_jk = δ_ij slope_i x_k ; ∂F_i/∂b_j = δ_ij slope_i
+        dW = np.einsum("ij,i,k->ijk", np.eye(n), slope, x).reshape(n, n * n)
+        return np.concatenate([dW, np.diag(slope)], axis=1)
+
+    def half_square(x):
+        return 0.5 * float(np.sum((x - target) ** 2))
+
+    return ODELoss(
+        F=F, F_x=F_x, F_p=F_p,
+        l=lambda t, x, p: half_square(x), l_x=lambda t, x, p: x - target,
+        phi=lambda x, p: half_square(x), phi_x=lambda x, p: x - target,
+    )
