@@ -108,7 +108,7 @@ def _zeros_or(func: Vector | None, shape: tuple[int, ...], *args: object) -> np.
     return np.zeros(shape) if func is None else np.asarray(func(*args), dtype=np.float64)
 
 
-def _forward(problem: ODELoss, x0, p, T, rtol, atol):
+def _forward(problem: ODELoss, x0, p, T, rtol, atol, max_step):
     """Solve the state and the running loss ∫l together; dense output for the backward pass."""
     n = x0.size
 
@@ -117,7 +117,7 @@ def _forward(problem: ODELoss, x0, p, T, rtol, atol):
         return np.append(problem.F(t, x, p), 0.0 if problem.l is None else problem.l(t, x, p))
 
     sol = solve_ivp(rhs, (0.0, T), np.append(x0, 0.0), method="DOP853", rtol=rtol, atol=atol,
-                    dense_output=True)
+                    dense_output=True, max_step=max_step)
     if not sol.success:
         raise RuntimeError(f"forward solve failed: {sol.message}")
     xT = sol.y[:n, -1]
@@ -132,8 +132,16 @@ def adjoint_gradient(
     T: float,
     rtol: float = 1e-10,
     atol: float = 1e-12,
+    max_step: float = np.inf,
+    backward: ODELoss | None = None,
 ) -> Gradient:
     r"""The gradient :math:`dL/dp` by one forward and one backward (adjoint) solve.
+
+    ``max_step`` bounds the solvers' steps (needed when the right-hand side has features
+    narrower than the solver would resolve on its own, such as a nascent delta). If
+    ``backward`` is given, its Jacobians and loss derivatives are used in the backward solve
+    while ``problem`` drives the forward one: the gradient of a *mismatched* adjoint, which is
+    how a surrogate gradient is computed (chapter 6).
 
     The backward solve integrates :math:`(\lambda, \mu)` from :math:`T` to :math:`0` with
     :math:`\dot\mu = -(\lambda^\top F_p + l_p)`, :math:`\mu(T) = 0`, so that
@@ -153,23 +161,24 @@ def adjoint_gradient(
     """
     x0, p, T = _check(problem, x0, p, T)
     n, m = x0.size, p.size
-    fwd, xT, loss = _forward(problem, x0, p, T, rtol, atol)
+    fwd, xT, loss = _forward(problem, x0, p, T, rtol, atol, max_step)
+    back = problem if backward is None else backward
 
     def rhs(t, z):
         x = fwd.sol(t)[:n]
         lam = z[:n]
-        dlam = -np.asarray(problem.F_x(t, x, p)).T @ lam - _zeros_or(problem.l_x, (n,), t, x, p)
-        dmu = -(lam @ np.asarray(problem.F_p(t, x, p)) + _zeros_or(problem.l_p, (m,), t, x, p))
+        dlam = -np.asarray(back.F_x(t, x, p)).T @ lam - _zeros_or(back.l_x, (n,), t, x, p)
+        dmu = -(lam @ np.asarray(back.F_p(t, x, p)) + _zeros_or(back.l_p, (m,), t, x, p))
         return np.concatenate([dlam, dmu])
 
-    lam_T = _zeros_or(problem.phi_x, (n,), xT, p)
+    lam_T = _zeros_or(back.phi_x, (n,), xT, p)
     bwd = solve_ivp(rhs, (T, 0.0), np.concatenate([lam_T, np.zeros(m)]), method="DOP853",
-                    rtol=rtol, atol=atol)
+                    rtol=rtol, atol=atol, max_step=max_step)
     if not bwd.success:
         raise RuntimeError(f"adjoint solve failed: {bwd.message}")
     lam0, mu0 = bwd.y[:n, -1], bwd.y[n:, -1]
-    x0_p = np.zeros((n, m)) if problem.x0_p is None else np.asarray(problem.x0_p, float)
-    grad = mu0 + _zeros_or(problem.phi_p, (m,), xT, p) + lam0 @ x0_p
+    x0_p = np.zeros((n, m)) if back.x0_p is None else np.asarray(back.x0_p, float)
+    grad = mu0 + _zeros_or(back.phi_p, (m,), xT, p) + lam0 @ x0_p
     return Gradient(loss, grad, fwd.nfev + bwd.nfev)
 
 

@@ -53,6 +53,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from snnlib._validation import check_real
 from snnlib.lif import LIFParams, Spikes, _forward, first_spike_times
 from snnlib.losses import LossValue, first_spike_cross_entropy
 
@@ -94,6 +95,7 @@ def _backward_layer(
     direct: np.ndarray,
     p: LIFParams,
     need_input_grad: bool,
+    surrogate_slope: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient of W and ∂L/∂t of the input spikes, one reverse sweep over the layer's events."""
     batch, n_out = inputs.times.shape[0], W.shape[1]
@@ -104,6 +106,8 @@ def _backward_layer(
     grad = np.zeros_like(W)
     d_inputs = np.zeros(inputs.times.shape)
     v_dot = (currents - p.threshold) / p.tau_mem
+    if surrogate_slope is not None:
+        v_dot = np.full_like(v_dot, surrogate_slope)
     gap = 1.0 / (p.tau_syn - p.tau_mem)
     for m in range(times.shape[1]):
         t = times[:, m]
@@ -144,6 +148,7 @@ def loss_and_grad(
     params: LIFParams,
     t_max: float,
     loss: LossFunction = first_spike_cross_entropy,
+    surrogate_slope: float | None = None,
 ) -> tuple[float, list[np.ndarray]]:
     r"""Batch-mean loss on the first output spike times and its exact gradient.
 
@@ -157,6 +162,10 @@ def loss_and_grad(
     loss : callable
         ``loss(first_times, labels, t_max) -> LossValue`` with ``first_times`` of shape
         (batch, n_out); the default is :func:`snnlib.losses.first_spike_cross_entropy`.
+    surrogate_slope : float, optional
+        For comparison only: replace every :math:`\dot V^-_k` by this constant (1/ms), i.e. drop
+        the :math:`1/|\dot v|` factor of the exact jump, as a surrogate gradient does (a fixed
+        bump in place of :math:`\delta(v - \vartheta)|\dot v|`). ``None`` (default): exact.
 
     Returns
     -------
@@ -180,6 +189,8 @@ def loss_and_grad(
     >>> g.shape, bool(g[0, 0] < 0 < g[0, 1])   # raise the label's weight, lower the other
     ((1, 2), True)
     """
+    if surrogate_slope is not None:
+        surrogate_slope = check_real(surrogate_slope, "surrogate_slope", positive=True)
     layers = _forward(weights, input_times, input_ids, params, t_max)
     weights = [np.asarray(w, dtype=np.float64) for w in weights]
     n_out = weights[-1].shape[1]
@@ -195,5 +206,6 @@ def loss_and_grad(
         below = inputs_of[k]
         below = Spikes(below.times, np.where(np.isfinite(below.times), below.ids, 0))
         grads[k], direct = _backward_layer(weights[k], below, spikes, currents, direct, params,
-                                           need_input_grad=k > 0)
+                                           need_input_grad=k > 0,
+                                           surrogate_slope=surrogate_slope)
     return float(np.mean(value.loss)), grads

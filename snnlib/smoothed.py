@@ -30,19 +30,32 @@ ThetaNetwork
 ThetaRun
     Result: the solver's time points, phases, traces, spike times per neuron.
 simulate_exact, simulate_smoothed
+smoothed_trace_loss, exact_trace_loss
+    The loss :math:`\tfrac12\int_0^T s_k(t)^2\,dt` of one trace, as an
+    :class:`snnlib.adjoint.ODELoss` for the smoothed network (parameters :math:`(W, \eta)`),
+    and in closed form from the exact spike times (chapter 6).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from snnlib._validation import check_finite_array, check_real
-from snnlib.deltas import triangle
+from snnlib.adjoint import ODELoss
+from snnlib.deltas import triangle, triangle_derivative
 
-__all__ = ["ThetaNetwork", "ThetaRun", "simulate_exact", "simulate_smoothed"]
+__all__ = [
+    "ThetaNetwork",
+    "ThetaRun",
+    "exact_trace_loss",
+    "simulate_exact",
+    "simulate_smoothed",
+    "smoothed_trace_loss",
+]
 
 
 @dataclass(frozen=True)
@@ -257,3 +270,106 @@ def simulate_smoothed(
                     levels[k] += 2.0 * np.pi
                 inside[k] = not inside[k]
     return _run(ts, ys, n, spikes)
+
+
+def smoothed_trace_loss(net: ThetaNetwork, eps: float, output: int) -> ODELoss:
+    r"""The smoothed network with the loss :math:`L = \tfrac12\int_0^T s_k^2\,dt`, ready for
+    :func:`snnlib.adjoint.adjoint_gradient`.
+
+    State :math:`x = (\theta, s)`, parameters :math:`p = (\mathrm{vec}\,W, \eta)`. With
+    :math:`\dot\theta_k = [(1 - \cos\theta_k) + (1 + \cos\theta_k) I_k]/\tau`,
+    :math:`I = \eta + Ws`, and :math:`\sigma_k = \Lambda_\varepsilon(g_k)\max(\dot\theta_k, 0)`,
+
+    .. math::
+
+        \frac{\partial\sigma_k}{\partial\theta_k} = \Lambda'_\varepsilon(g_k)\dot\theta_k
+        + \Lambda_\varepsilon(g_k)\,\frac{\sin\theta_k (1 - I_k)}{\tau},
+        \qquad
+        \frac{\partial\sigma_k}{\partial s_j} = \Lambda_\varepsilon(g_k)\,
+        \frac{(1 + \cos\theta_k) W_{kj}}{\tau}
+
+    (where :math:`\dot\theta_k > 0`, which holds near every spike). Solve with
+    ``max_step`` below :math:`\varepsilon\tau/4` so no triangle is stepped over.
+    """
+    eps = check_real(eps, "eps", positive=True)
+    n = net.size
+    if not 0 <= output < n:
+        raise ValueError(f"output must be a neuron index in [0, {n}), got {output!r}")
+
+    def unpack(p):
+        return p[: n * n].reshape(n, n), p[n * n:]
+
+    class Parts(NamedTuple):
+        W: np.ndarray
+        theta: np.ndarray
+        s: np.ndarray
+        current: np.ndarray
+        velocity: np.ndarray
+        tri: np.ndarray
+        dtri: np.ndarray
+
+    def parts(x, p) -> Parts:
+        W, eta = unpack(p)
+        theta, s = x[:n], x[n:]
+        current = eta + W @ s
+        velocity = ((1 - np.cos(theta)) + (1 + np.cos(theta)) * current) / net.tau
+        g = _phase_distance(theta)
+        return Parts(W, theta, s, current, velocity, triangle(g, eps), triangle_derivative(g, eps))
+
+    def F(t, x, p):
+        q = parts(x, p)
+        return np.concatenate([q.velocity, (q.tri * np.maximum(q.velocity, 0) - q.s) / net.tau_syn])
+
+    def F_x(t, x, p):
+        q = parts(x, p)
+        up = (q.velocity > 0).astype(float)
+        dv_dtheta = np.sin(q.theta) * (1 - q.current) / net.tau
+        dv_ds = (1 + np.cos(q.theta))[:, None] * q.W / net.tau
+        J = np.zeros((2 * n, 2 * n))
+        J[:n, :n] = np.diag(dv_dtheta)
+        J[:n, n:] = dv_ds
+        source_theta = q.dtri * np.maximum(q.velocity, 0) + q.tri * up * dv_dtheta
+        J[n:, :n] = np.diag(source_theta) / net.tau_syn
+        J[n:, n:] = ((q.tri * up)[:, None] * dv_ds - np.eye(n)) / net.tau_syn
+        return J
+
+    def F_p(t, x, p):
+        q = parts(x, p)
+        up = (q.velocity > 0).astype(float)
+        tri = q.tri
+        gain = (1 + np.cos(q.theta)) / net.tau  # ∂θ̇_k/∂I_k
+        dv_dW = np.einsum("kl,k,j->klj", np.eye(n), gain, q.s).reshape(n, n * n)
+        dv_deta = np.diag(gain)
+        dv_dp = np.concatenate([dv_dW, dv_deta], axis=1)
+        return np.concatenate([dv_dp, (tri * up)[:, None] * dv_dp / net.tau_syn], axis=0)
+
+    def l_x(t, x, p):
+        grad = np.zeros(2 * n)
+        grad[n + output] = x[n + output]
+        return grad
+
+    return ODELoss(F=F, F_x=F_x, F_p=F_p,
+                   l=lambda t, x, p: 0.5 * float(x[n + output]) ** 2, l_x=l_x)
+
+
+def exact_trace_loss(spikes: np.ndarray, tau_syn: float, T: float) -> float:
+    r"""The loss :math:`\tfrac12\int_0^T s(t)^2\,dt` of an exact trace.
+
+    The trace is :math:`s = \sum_k e^{-(t - t_k)/\tau_s}/\tau_s` over the spikes :math:`t_k`:
+
+    .. math::
+
+        \tfrac12\int_0^T s^2\,dt = \frac{1}{4\tau_s}\sum_{k,l}
+        \Bigl(e^{-(2\max(t_k, t_l) - t_k - t_l)/\tau_s} - e^{-(2T - t_k - t_l)/\tau_s}\Bigr)
+
+    Examples
+    --------
+    >>> round(exact_trace_loss(np.array([0.0]), 1.0, 50.0), 12)   # ½∫e^{-2t} = 1/4
+    0.25
+    """
+    t = np.asarray(spikes, dtype=np.float64)
+    t = t[t <= T]
+    tk, tl = np.meshgrid(t, t)
+    later = np.maximum(tk, tl)
+    total = np.exp(-(2 * later - tk - tl) / tau_syn) - np.exp(-(2 * T - tk - tl) / tau_syn)
+    return float(np.sum(total) / (4.0 * tau_syn))
