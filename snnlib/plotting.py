@@ -24,6 +24,8 @@ plot_sod
     A signal, its send-on-delta events and the receiver's reconstruction.
 plot_lif_network
     Raster of every layer of an exact LIF simulation and the output membrane traces.
+plot_loss_slice
+    The loss along one weight, with the exact gradient's tangent.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from snnlib.deltas import (
     triangle_derivative,
 )
 from snnlib.distributions import SpikeTrain, TestFunction
+from snnlib.eventprop import loss_and_grad
 from snnlib.lif import LIFParams, Spikes, forward, layer_traces
 from snnlib.sampling import (
     alexiewicz_norm,
@@ -58,6 +61,7 @@ __all__ = [
     "plot_convergence",
     "plot_if_sampling",
     "plot_lif_network",
+    "plot_loss_slice",
     "plot_nascent_deltas",
     "plot_pairing",
     "plot_sod",
@@ -419,3 +423,46 @@ def plot_lif_network(
     n_out = int(np.isfinite(layers[-1].times[0]).sum())
     bottom.set_title(f"output layer: {n_out} spikes")
     return axes
+
+
+def plot_loss_slice(
+    weights: list[np.ndarray],
+    input_spikes: Spikes,
+    labels: np.ndarray,
+    params: LIFParams,
+    t_max: float,
+    layer: int,
+    index: tuple[int, int],
+    span: float = 0.5,
+    ax: Axes | None = None,
+) -> Axes:
+    """The loss as weights[layer][index] moves by ±span, and the tangent of the exact gradient.
+
+    Examples
+    --------
+    >>> w = [np.array([[8.0, 7.0]])]
+    >>> s = Spikes(np.array([[0.0]]), np.array([[0]]))
+    >>> ax = plot_loss_slice(w, s, np.array([0]), LIFParams(), 30.0, 0, (0, 0), span=0.1)
+    >>> ax.get_xlabel()
+    'change of weights[0][(0, 0)]'
+    """
+    ax = _axes(ax, figsize=(6.5, 3.8))
+    offsets = np.linspace(-span, span, 121)
+    values = []
+    for d in offsets:
+        moved = [w.copy() for w in weights]
+        moved[layer][index] += d
+        values.append(loss_and_grad(moved, input_spikes.times, input_spikes.ids, labels, params,
+                                    t_max)[0])
+    value, grads = loss_and_grad(weights, input_spikes.times, input_spikes.ids, labels, params,
+                                 t_max)
+    slope = grads[layer][index]
+    ax.plot(offsets, values, color="C0", label="loss")
+    near = np.abs(offsets) <= span / 3
+    ax.plot(offsets[near], value + slope * offsets[near], "--", color="C3",
+            label=f"exact gradient tangent (slope {slope:.4g})")
+    ax.plot([0.0], [value], "o", color="C3")
+    ax.set_xlabel(f"change of weights[{layer}][{index}]")
+    ax.set_ylabel("batch-mean loss")
+    ax.legend(frameon=False, fontsize="small")
+    return ax

@@ -17,6 +17,7 @@ from snnlib.lif import LIFParams, Spikes
 from snnlib.plotting import (
     plot_if_sampling,
     plot_lif_network,
+    plot_loss_slice,
     plot_pairing,
     plot_sod,
     plot_threshold_crossings,
@@ -24,6 +25,7 @@ from snnlib.plotting import (
 )
 
 __all__ = [
+    "gradient_explorer",
     "if_explorer",
     "lif_explorer",
     "pairing_explorer",
@@ -148,4 +150,32 @@ def lif_explorer(
                                        description="input gain"),
         output_gain=widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.05,
                                         description="output gain"),
+    )
+
+
+def gradient_explorer(
+    weights: list[np.ndarray],
+    input_spikes: Spikes,
+    labels: np.ndarray,
+    params: LIFParams,
+    t_max: float,
+) -> widgets.interactive:
+    """Pick a layer and a weight; see the loss along it and the exact gradient's tangent."""
+
+    def draw(layer: int, row: int, column: int, span: float) -> None:
+        shape = weights[layer].shape
+        plot_loss_slice(weights, input_spikes, labels, params, t_max, layer,
+                        (min(row, shape[0] - 1), min(column, shape[1] - 1)), span)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        layer=widgets.IntSlider(value=len(weights) - 1, min=0, max=len(weights) - 1,
+                                description="layer"),
+        row=widgets.IntSlider(value=0, min=0, max=max(w.shape[0] for w in weights) - 1,
+                              description="row i"),
+        column=widgets.IntSlider(value=0, min=0, max=max(w.shape[1] for w in weights) - 1,
+                                 description="column j"),
+        span=widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.1,
+                                    description="span"),
     )

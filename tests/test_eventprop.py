@@ -90,3 +90,15 @@ def test_bad_input_is_reported_by_the_forward_checks():
         loss_and_grad(weights, times[:, ::-1], ids, labels, P, T_MAX)
     with pytest.raises(ValueError, match="labels must lie in"):
         loss_and_grad(weights, times, ids, np.array([0, 5]), P, T_MAX)
+
+
+def test_surrogate_slope_biases_the_gradient():
+    weights, times, ids, labels = network(3, (5, 12, 3), 8, mean=1.8, spread=1.0)
+    _, exact = loss_and_grad(weights, times, ids, labels, P, T_MAX)
+    _, surrogate = loss_and_grad(weights, times, ids, labels, P, T_MAX, surrogate_slope=0.05)
+    a = np.concatenate([g.ravel() for g in exact])
+    b = np.concatenate([g.ravel() for g in surrogate])
+    cosine = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+    assert 0.0 < cosine < 0.999  # correlated, but not the same direction
+    with pytest.raises(ValueError, match="surrogate_slope must be > 0"):
+        loss_and_grad(weights, times, ids, labels, P, T_MAX, surrogate_slope=0.0)

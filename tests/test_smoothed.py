@@ -59,3 +59,27 @@ def test_bad_input():
         simulate_exact(CHAIN, np.zeros(2), -1.0)
     with pytest.raises(TypeError, match="ThetaNetwork"):
         simulate_exact("net", np.zeros(2), 1.0)
+
+
+def test_smoothed_adjoint_gradient_converges_to_the_exact_gradient():
+    from snnlib.adjoint import adjoint_gradient
+    from snnlib.smoothed import exact_trace_loss, smoothed_trace_loss
+
+    T = 12.0
+    p0 = np.concatenate([CHAIN.weights.ravel(), CHAIN.drive])
+
+    def exact_loss(p):
+        net = ThetaNetwork(p[4:], p[:4].reshape(2, 2), CHAIN.tau, CHAIN.tau_syn)
+        run = simulate_exact(net, np.zeros(2), T, rtol=1e-12, atol=1e-14)
+        return exact_trace_loss(run.spikes[1], CHAIN.tau_syn, T)
+
+    h = 1e-4  # truncation ≈ h²·|L‴| ≈ 1e-9, solver noise ≈ 1e-12/h = 1e-8
+    exact = np.array([(exact_loss(p0 + h * e) - exact_loss(p0 - h * e)) / (2 * h)
+                      for e in np.eye(6)])
+    errors = []
+    for eps in (0.2, 0.1):
+        problem = smoothed_trace_loss(CHAIN, eps, output=1)
+        g = adjoint_gradient(problem, np.zeros(4), p0, T, max_step=eps / 4)
+        errors.append(np.max(np.abs(g.grad - exact)))
+    assert errors[1] < errors[0] / 3  # second order: a factor of about 4 per halving
+    assert errors[1] < 1e-3 * np.max(np.abs(exact))

@@ -53,3 +53,13 @@ def test_sampling_and_lif_explorers():
     w = lif_explorer([np.full((2, 3), 4.0), np.full((3, 2), 3.0)], spikes, LIFParams(), 30.0)
     assert _slider_names(w) == ["input gain", "output gain"]
     w.children[0].value = 2.0
+
+
+def test_gradient_explorer():
+    from snnlib.lif import LIFParams, Spikes
+    from snnlib.widgets import gradient_explorer
+
+    spikes = Spikes(np.array([[0.0]]), np.array([[0]]))
+    w = gradient_explorer([np.array([[8.0, 7.0]])], spikes, np.array([0]), LIFParams(), 30.0)
+    assert _slider_names(w) == ["layer", "row i", "column j", "span"]
+    w.children[3].value = 0.05
