@@ -23,9 +23,16 @@ from snnlib.training import accuracy, init_weights, train
 
 #: Simulated time per sample (ms): inputs arrive within 30 ms, output spikes well before 100.
 T_MAX = 100.0
-#: Initial weights N(mean, std) per layer; chosen so that hidden and output neurons fire.
-INIT_MEANS = (1.5, 0.2)
-INIT_STDS = (1.0, 0.3)
+
+
+def initial_weights(hidden: int, seed: int) -> list:
+    """Input→hidden N(1.5, 1.0); hidden→output N(40/H, 0.3·√(200/H)), scaled with the fan-in
+    H so that the summed input of an output neuron is the same for every hidden size. With
+    these, most hidden neurons fire and every output neuron fires on almost every sample at
+    the start of training: a silent output neuron has no spike time to move and learns nothing.
+    """
+    return init_weights([5, hidden, 3], seed, [1.5, 40.0 / hidden],
+                        [1.0, 0.3 * (200.0 / hidden) ** 0.5])
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,7 +65,7 @@ def main(argv: list[str] | None = None) -> float:
     Xt, yt = yin_yang(1000, seed=40)
     train_data = (*latency_encode(X), y)
     val_data = (*latency_encode(Xv), yv)
-    weights = init_weights([5, args.hidden, 3], args.seed, INIT_MEANS, INIT_STDS)
+    weights = initial_weights(args.hidden, args.seed)
     print(f"Yin-Yang, 5-{args.hidden}-3 LIF network, {y.size} training samples, "
           f"{args.epochs} epochs, batch {args.batch}, lr {args.lr:g}, seed {args.seed}", flush=True)
     start = time.perf_counter()
