@@ -4,7 +4,8 @@ Each loss takes the first spike times ``t`` of the output neurons, shape (batch,
 (``+inf`` for a silent neuron), the integer labels, and ``t_max``, and returns a
 :class:`LossValue`: the per-sample loss and :math:`\partial \ell/\partial t`. A silent neuron
 has no spike time to move; the losses read its time as ``t_max`` for the value and give it a
-zero derivative. Chapters 6 and 7.
+zero derivative (the cross-entropy drops a sample's whole derivative when its label neuron is
+silent). Chapters 6 and 7.
 
 Contents
 --------
@@ -75,7 +76,10 @@ def first_spike_cross_entropy(
 
     (Wunderlich & Pehle 2021, with :math:`\tau_0 = 0.5` ms, :math:`\tau_1 = 6.4` ms,
     :math:`\alpha = 0.003` for Yin-Yang). Silent neurons enter as :math:`t_k = t_\max` and get
-    zero derivative.
+    zero derivative. If the *label* neuron is silent, the sample costs the constant
+    :math:`\log K + \alpha(e^{t_\max/\tau_1} - 1)` (all :math:`K` outputs at :math:`t_\max`) and
+    gets zero derivative: delaying the other neurons would only push the output layer towards
+    silence, from which spike-time gradients cannot recover.
 
     Examples
     --------
@@ -85,7 +89,7 @@ def first_spike_cross_entropy(
     >>> np.round(out.dloss_dt, 6).tolist()
     [[0.238954, -0.238406]]
     """
-    t, fired, _ = _prepare(t, t_max)
+    t, fired, t_max = _prepare(t, t_max)
     labels = _check_labels(labels, *t.shape)
     tau0 = check_real(tau0, "tau0", positive=True)
     tau1 = check_real(tau1, "tau1", positive=True)
@@ -100,7 +104,13 @@ def first_spike_cross_entropy(
     softmax = np.exp(logits - log_norm[:, None])
     grad = -softmax / tau0
     grad[rows, labels] += 1.0 / tau0 + alpha / tau1 * regular
-    return LossValue(loss, np.where(fired, grad, 0.0))
+    # A sample whose label neuron is silent costs a constant, as if every output fired at
+    # t_max, and gives no gradient: pushing the other neurons later would only drive the whole
+    # output layer towards silence, from which spike-time gradients cannot recover.
+    label_fired = fired[rows, labels]
+    silent_cost = np.log(t.shape[1]) + alpha * (np.exp(t_max / tau1) - 1.0)
+    loss = np.where(label_fired, loss, silent_cost)
+    return LossValue(loss, np.where(fired & label_fired[:, None], grad, 0.0))
 
 
 def spike_time_regression(t: np.ndarray, targets: np.ndarray, t_max: float) -> LossValue:

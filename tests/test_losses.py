@@ -39,11 +39,15 @@ def test_derivative_against_central_differences(loss_name):
 
 
 def test_silent_neurons_read_as_t_max_with_zero_derivative():
-    t = np.array([[np.inf, 3.0]])
-    out = first_spike_cross_entropy(t, np.array([0]), t_max=10.0)
-    ref = first_spike_cross_entropy(np.array([[10.0, 3.0]]), np.array([0]), t_max=10.0)
+    t = np.array([[2.0, np.inf], [np.inf, 3.0]])
+    out = first_spike_cross_entropy(t, np.array([0, 0]), t_max=10.0)
+    ref = first_spike_cross_entropy(np.array([[2.0, 10.0], [10.0, 3.0]]), np.array([0, 0]), 10.0)
     assert out.loss[0] == ref.loss[0]
-    assert out.dloss_dt[0, 0] == 0.0 and out.dloss_dt[0, 1] == ref.dloss_dt[0, 1]
+    # a silent non-label neuron gets no derivative; the label neuron keeps its own
+    assert out.dloss_dt[0, 1] == 0.0 and out.dloss_dt[0, 0] == ref.dloss_dt[0, 0]
+    # a silent label neuron: a constant cost (all outputs at t_max) and no derivative at all
+    assert out.loss[1] == pytest.approx(np.log(2) + 0.003 * (np.exp(10.0 / 6.4) - 1))
+    assert np.all(out.dloss_dt[1] == 0.0)
 
 
 def test_cross_entropy_is_stable_for_large_times():
