@@ -26,6 +26,8 @@ plot_lif_network
     Raster of every layer of an exact LIF simulation and the output membrane traces.
 plot_loss_slice
     The loss along one weight, with the exact gradient's tangent.
+plot_decision_regions
+    A trained network's first-spike classification over the Yin-Yang disc.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from snnlib.convergence import fit_power_law
+from snnlib.datasets import latency_encode
 from snnlib.deltas import (
     FAMILIES,
     composed_pairing,
@@ -56,9 +59,11 @@ from snnlib.sampling import (
     send_on_delta,
     sod_reconstruct,
 )
+from snnlib.training import predict
 
 __all__ = [
     "plot_convergence",
+    "plot_decision_regions",
     "plot_if_sampling",
     "plot_lif_network",
     "plot_loss_slice",
@@ -465,4 +470,51 @@ def plot_loss_slice(
     ax.set_xlabel(f"change of weights[{layer}][{index}]")
     ax.set_ylabel("batch-mean loss")
     ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_decision_regions(
+    weights: list[np.ndarray],
+    params: LIFParams,
+    t_max: float,
+    resolution: int = 80,
+    points: tuple[np.ndarray, np.ndarray] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Colour each grid point of the Yin-Yang disc by the class whose output neuron fires
+    first (grey: no output spike); optionally overlay labelled points (x, y features, labels).
+
+    Examples
+    --------
+    >>> w = [np.full((5, 3), 3.0)]
+    >>> ax = plot_decision_regions(w, LIFParams(), 50.0, resolution=10)
+    >>> ax.get_xlabel()
+    'x'
+    """
+    from matplotlib.colors import ListedColormap
+
+    ax = _axes(ax, figsize=(4.6, 4.4))
+    grid = np.linspace(0.0, 1.0, resolution)
+    gx, gy = np.meshgrid(grid, grid)
+    inside = np.hypot(gx - 0.5, gy - 0.5) <= 0.5
+    xy = np.stack([gx[inside], gy[inside]], axis=1)
+    times, ids = latency_encode(np.concatenate([xy, 1.0 - xy], axis=1))
+    image = np.full(gx.shape, np.nan)
+    image[inside] = predict(weights, times, ids, params, t_max)
+    colours = ListedColormap(["0.7", "#4c72b0", "#dd8452", "#55a868"])
+    ax.imshow(image + 1, origin="lower", extent=(0, 1, 0, 1), cmap=colours, vmin=0, vmax=3,
+              interpolation="nearest", alpha=0.55)
+    if points is not None:
+        features, labels = points
+        for k, colour in enumerate(["#4c72b0", "#dd8452", "#55a868"]):
+            sel = labels == k
+            ax.plot(features[sel, 0], features[sel, 1], ".", color=colour, ms=3,
+                    label=f"class {k}")
+        ax.legend(loc="upper right", fontsize="x-small", frameon=True)
+    boundary = np.linspace(0, 2 * np.pi, 400)
+    ax.plot(0.5 + 0.5 * np.cos(boundary), 0.5 + 0.5 * np.sin(boundary), color="0.3", lw=0.8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_aspect("equal")
+    ax.set_title("first output spike decides (grey: no spike)")
     return ax

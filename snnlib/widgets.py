@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnlib.datasets import latency_encode
 from snnlib.distributions import SpikeTrain, bump
 from snnlib.lif import LIFParams, Spikes
 from snnlib.plotting import (
@@ -32,6 +33,7 @@ __all__ = [
     "sod_explorer",
     "threshold_explorer",
     "triangle_explorer",
+    "yinyang_point_explorer",
 ]
 
 
@@ -178,4 +180,22 @@ def gradient_explorer(
                                  description="column j"),
         span=widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.1,
                                     description="span"),
+    )
+
+
+def yinyang_point_explorer(
+    weights: list[np.ndarray], params: LIFParams, t_max: float
+) -> widgets.interactive:
+    """Pick a point (x, y) of the Yin-Yang disc and watch the trained network respond:
+    the raster of inputs, hidden and output spikes and the output membrane traces."""
+
+    def draw(x: float, y: float) -> None:
+        times, ids = latency_encode(np.array([[x, y, 1.0 - x, 1.0 - y]]))
+        plot_lif_network(weights, Spikes(times, ids), params, t_max)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        x=widgets.FloatSlider(value=0.3, min=0.0, max=1.0, step=0.01, description="x"),
+        y=widgets.FloatSlider(value=0.7, min=0.0, max=1.0, step=0.01, description="y"),
     )

@@ -63,3 +63,12 @@ def test_gradient_explorer():
     w = gradient_explorer([np.array([[8.0, 7.0]])], spikes, np.array([0]), LIFParams(), 30.0)
     assert _slider_names(w) == ["layer", "row i", "column j", "span"]
     w.children[3].value = 0.05
+
+
+def test_yinyang_point_explorer():
+    from snnlib.lif import LIFParams
+    from snnlib.widgets import yinyang_point_explorer
+
+    w = yinyang_point_explorer([np.full((5, 4), 3.0), np.full((4, 3), 3.0)], LIFParams(), 50.0)
+    assert _slider_names(w) == ["x", "y"]
+    w.children[0].value = 0.8
