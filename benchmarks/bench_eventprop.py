@@ -7,22 +7,12 @@ Central finite differences need two loss evaluations per weight; their cost is e
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+from _timing import median_time
 
 from snnlib.eventprop import loss_and_grad
 from snnlib.lif import LIFParams, first_spike_times, forward
 from snnlib.losses import first_spike_cross_entropy
-
-
-def median_time(func, repeats: int = 15) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def main() -> None:
@@ -37,8 +27,8 @@ def main() -> None:
         out = forward(weights, times, ids, p, t_max)[-1]
         return first_spike_cross_entropy(first_spike_times(out, 3), labels, t_max).loss.mean()
 
-    t_forward = median_time(loss_only)
-    t_grad = median_time(lambda: loss_and_grad(weights, times, ids, labels, p, t_max))
+    t_forward = median_time(loss_only, 15)
+    t_grad = median_time(lambda: loss_and_grad(weights, times, ids, labels, p, t_max), 15)
     n_weights = sum(w.size for w in weights)
     t_fd = 2 * n_weights * t_forward
     layers = forward(weights, times, ids, p, t_max)

@@ -12,6 +12,7 @@ import argparse
 import time
 
 import numpy as np
+from _timing import median_time
 
 from snnlib.lif import LIFParams, first_spike_times, forward, forward_on_grid
 
@@ -28,12 +29,8 @@ def main() -> None:
     times = np.sort(rng.uniform(0.0, 30.0, size=(batch, 5)), axis=-1)
     ids = np.argsort(rng.uniform(size=(batch, 5)), axis=-1)
 
-    exact_times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        layers = forward(weights, times, ids, p, t_max)
-        exact_times.append(time.perf_counter() - start)
-    t_exact = float(np.median(exact_times))
+    t_exact = median_time(lambda: forward(weights, times, ids, p, t_max), 3)
+    layers = forward(weights, times, ids, p, t_max)
     hidden_spikes = np.isfinite(layers[0].times).sum()
     output_spikes = np.isfinite(layers[1].times).sum()
     start = time.perf_counter()

@@ -8,20 +8,11 @@ times over repeats and the ratios the issue asks for.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import median_time
 
 from snnlib.sampling import alexiewicz_norm, integrate_and_fire
-
-
-def median_time(func, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def python_loop_if(x: np.ndarray, threshold: float) -> np.ndarray:
