@@ -50,6 +50,10 @@ def run_case(name: str, x: np.ndarray, threshold: float, repeats: int, loop: boo
     print(f"  np.cumsum            {t_cumsum * 1e3:9.2f} ms")
     print(f"  alexiewicz_norm      {t_norm * 1e3:9.2f} ms   / cumsum {t_norm / t_cumsum:6.2f}")
     print(f"  integrate_and_fire   {t_if * 1e3:9.2f} ms   / cumsum {t_if / t_cumsum:6.2f}")
+    for reset in ("subtract", "zero"):
+        t_reset = median_time(lambda r=reset: integrate_and_fire(x, threshold, reset=r), repeats)
+        print(f"  IF, reset {reset:<9}  {t_reset * 1e3:9.2f} ms   / cumsum "
+              f"{t_reset / t_cumsum:6.2f}")
     if loop:
         rows = x.reshape(-1, x.shape[-1])
         check = rows[0, :20000]
