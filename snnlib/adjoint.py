@@ -35,6 +35,7 @@ ODELoss
 Gradient
     ``loss``, ``grad`` and the number of right-hand-side evaluations used.
 adjoint_gradient, sensitivity_gradient
+    The gradient by the adjoint method and by forward sensitivities.
 rate_network_loss
     A test problem with :math:`n^2 + n` parameters: a small rate network fitting a target.
 """

@@ -182,6 +182,7 @@ class NascentDelta:
     second_moment: float
 
 
+#: The triangle, box and Gaussian families by name.
 FAMILIES: dict[str, NascentDelta] = {
     "triangle": NascentDelta("triangle", triangle, 1.0, (-1.0, 0.0, 1.0), 1.0 / 6.0),
     "box": NascentDelta("box", box, 0.5, (-0.5, 0.5), 1.0 / 12.0),

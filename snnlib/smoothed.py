@@ -30,6 +30,7 @@ ThetaNetwork
 ThetaRun
     Result: the solver's time points, phases, traces, spike times per neuron.
 simulate_exact, simulate_smoothed
+    Event-driven exact simulation and the Λ_ε-smoothed ODE.
 smoothed_trace_loss, exact_trace_loss
     The loss :math:`\tfrac12\int_0^T s_k(t)^2\,dt` of one trace, as an
     :class:`snnlib.adjoint.ODELoss` for the smoothed network (parameters :math:`(W, \eta)`),
