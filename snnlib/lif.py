@@ -150,6 +150,22 @@ def _check_events(times: object, ids: object, n_in: int) -> tuple[np.ndarray, np
     return times, np.where(real, ids, 0).astype(np.intp)
 
 
+def _check_network(
+    weights: Sequence[np.ndarray],
+    input_times: object,
+    input_ids: object,
+    params: object,
+    t_max: object,
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, float]:
+    """Validate everything a simulation takes; return cleaned weights, events and t_max."""
+    if not isinstance(params, LIFParams):
+        raise TypeError(f"params must be LIFParams, got {type(params).__name__}")
+    weights = _check_weights(weights)
+    t_max = check_real(t_max, "t_max", positive=True)
+    times, ids = _check_events(input_times, input_ids, weights[0].shape[0])
+    return weights, times, ids, t_max
+
+
 # ---------------------------------------------------------------------------------------
 # The closed-form trajectory and its threshold crossings
 # ---------------------------------------------------------------------------------------
@@ -357,11 +373,7 @@ def _forward(
     t_max: float,
 ) -> list[tuple[Spikes, np.ndarray]]:
     """:func:`forward`, also returning each spike's synaptic current (for the backward pass)."""
-    if not isinstance(params, LIFParams):
-        raise TypeError(f"params must be LIFParams, got {type(params).__name__}")
-    weights = _check_weights(weights)
-    t_max = check_real(t_max, "t_max", positive=True)
-    times, ids = _check_events(input_times, input_ids, weights[0].shape[0])
+    weights, times, ids, t_max = _check_network(weights, input_times, input_ids, params, t_max)
     layers = []
     for W in weights:
         spikes, currents = _simulate_layer(W, times, ids, params, t_max)
@@ -465,12 +477,8 @@ def forward_on_grid(
     >>> float(grid[0].times[0, 0])   # exact: 2.826252 ms
     2.83
     """
-    if not isinstance(params, LIFParams):
-        raise TypeError(f"params must be LIFParams, got {type(params).__name__}")
-    weights = _check_weights(weights)
-    t_max = check_real(t_max, "t_max", positive=True)
+    weights, times, ids, t_max = _check_network(weights, input_times, input_ids, params, t_max)
     dt = check_real(dt, "dt", positive=True)
-    times, ids = _check_events(input_times, input_ids, weights[0].shape[0])
     p = params
     alpha, gamma = np.exp(-dt / p.tau_mem), np.exp(-dt / p.tau_syn)
     beta = p.tau_syn / (p.tau_syn - p.tau_mem) * (gamma - alpha)

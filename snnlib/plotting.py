@@ -37,6 +37,7 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
 
 from snnlib.convergence import fit_power_law
 from snnlib.datasets import latency_encode
@@ -491,8 +492,6 @@ def plot_decision_regions(
     >>> ax.get_xlabel()
     'x'
     """
-    from matplotlib.colors import ListedColormap
-
     ax = _axes(ax, figsize=(4.6, 4.4))
     grid = np.linspace(0.0, 1.0, resolution)
     gx, gy = np.meshgrid(grid, grid)

@@ -209,6 +209,12 @@ def _spikes_from_counts(k: np.ndarray, unit: float) -> np.ndarray:
     return np.diff(k, axis=-1, prepend=0.0) * unit
 
 
+def _reset_rule(u: np.ndarray, threshold: float, reset: str) -> tuple[np.ndarray, np.ndarray]:
+    """(emitted, removed) for potentials with ``|u| >= threshold``: the three reset rules."""
+    emitted = threshold * (np.trunc(u / threshold) if reset == "mod" else np.sign(u))
+    return emitted, (u if reset == "zero" else emitted)
+
+
 def _if_sequential(
     x2: np.ndarray, threshold: float, dt: float, reset: str, leak: float
 ) -> np.ndarray:
@@ -221,13 +227,9 @@ def _if_sequential(
         fire = np.abs(u) >= threshold
         if not fire.any():
             continue
-        if reset == "mod":
-            emitted = np.trunc(u / threshold) * threshold * fire
-            u = u - emitted
-        else:
-            emitted = np.sign(u) * threshold * fire
-            u = np.where(fire, 0.0, u) if reset == "zero" else u - emitted
-        spikes[:, n] = emitted
+        emitted, removed = _reset_rule(u[fire], threshold, reset)
+        u[fire] -= removed
+        spikes[fire, n] = emitted
     return spikes
 
 
@@ -236,7 +238,7 @@ def _if_scalar(
 ) -> np.ndarray:
     """General IF for dense spiking on few channels: every sample is an event, and plain
     Python floats make that loop over events an order of magnitude faster than NumPy calls
-    on one-element arrays."""
+    on one-element arrays (so the reset rule is spelled out here for floats)."""
     decay = float(np.exp(-leak * dt))
     out = np.zeros_like(x2)
     for row, values in enumerate(x2.tolist()):
@@ -284,8 +286,7 @@ def _if_event_search(
         ch, col = active[found], first[found]
         n = idx[found, col]
         un = u[found, col]
-        emitted = np.trunc(un) if reset == "mod" else np.sign(un)
-        taken = un if reset == "zero" else emitted
+        emitted, taken = _reset_rule(un, 1.0, reset)  # in units of ϑ
         spikes[ch, n] = emitted * threshold
         removed[ch] = removed[ch] * (decay ** (n - last[ch]) if leak else 1.0) + taken
         last[ch] = n
