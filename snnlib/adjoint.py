@@ -36,6 +36,10 @@ Gradient
     ``loss``, ``grad`` and the number of right-hand-side evaluations used.
 adjoint_gradient, sensitivity_gradient
     The gradient by the adjoint method and by forward sensitivities.
+adjoint_solution, AdjointSolution
+    The adjoint computation with the state and the adjoint kept as functions of time.
+kicked_loss
+    The loss when the state is kicked at one time: its derivative is the adjoint there.
 rate_network_loss
     A test problem with :math:`n^2 + n` parameters: a small rate network fitting a target.
 """
@@ -43,7 +47,7 @@ rate_network_loss
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -52,9 +56,13 @@ from scipy.integrate import solve_ivp
 from snnlib._validation import check_callable, check_finite_array, check_real
 
 __all__ = [
+    "AdjointSolution",
     "Gradient",
+    "Kick",
     "ODELoss",
     "adjoint_gradient",
+    "adjoint_solution",
+    "kicked_loss",
     "rate_network_loss",
     "sensitivity_gradient",
 ]
@@ -109,21 +117,46 @@ def _zeros_or(func: Vector | None, shape: tuple[int, ...], *args: object) -> np.
     return np.zeros(shape) if func is None else np.asarray(func(*args), dtype=np.float64)
 
 
-def _forward(problem: ODELoss, x0, p, T, rtol, atol, max_step):
-    """Solve the state and the running loss ∫l together; dense output for the backward pass."""
+def _forward(problem: ODELoss, x0, p, t_span, rtol, atol, max_step):
+    """Solve the state and the running loss ∫l together over ``t_span``; dense output for the
+    backward pass. Returns the solution, the final state and ∫l + φ(x(end))."""
     n = x0.size
 
     def rhs(t, z):
         x = z[:n]
         return np.append(problem.F(t, x, p), 0.0 if problem.l is None else problem.l(t, x, p))
 
-    sol = solve_ivp(rhs, (0.0, T), np.append(x0, 0.0), method="DOP853", rtol=rtol, atol=atol,
+    sol = solve_ivp(rhs, t_span, np.append(x0, 0.0), method="DOP853", rtol=rtol, atol=atol,
                     dense_output=True, max_step=max_step)
     if not sol.success:
         raise RuntimeError(f"forward solve failed: {sol.message}")
     xT = sol.y[:n, -1]
     loss = sol.y[n, -1] + (0.0 if problem.phi is None else float(problem.phi(xT, p)))
     return sol, xT, float(loss)
+
+
+def _adjoint(problem, x0, p, T, rtol, atol, max_step, backward, dense):
+    """The forward solve, then (λ, μ) backwards from T; returns (loss, grad, fwd, bwd)."""
+    n, m = x0.size, p.size
+    fwd, xT, loss = _forward(problem, x0, p, (0.0, T), rtol, atol, max_step)
+    back = problem if backward is None else backward
+
+    def rhs(t, z):
+        x = fwd.sol(t)[:n]
+        lam = z[:n]
+        dlam = -np.asarray(back.F_x(t, x, p)).T @ lam - _zeros_or(back.l_x, (n,), t, x, p)
+        dmu = -(lam @ np.asarray(back.F_p(t, x, p)) + _zeros_or(back.l_p, (m,), t, x, p))
+        return np.concatenate([dlam, dmu])
+
+    lam_T = _zeros_or(back.phi_x, (n,), xT, p)
+    bwd = solve_ivp(rhs, (T, 0.0), np.concatenate([lam_T, np.zeros(m)]), method="DOP853",
+                    rtol=rtol, atol=atol, max_step=max_step, dense_output=dense)
+    if not bwd.success:
+        raise RuntimeError(f"adjoint solve failed: {bwd.message}")
+    lam0, mu0 = bwd.y[:n, -1], bwd.y[n:, -1]
+    x0_p = np.zeros((n, m)) if back.x0_p is None else np.asarray(back.x0_p, float)
+    grad = mu0 + _zeros_or(back.phi_p, (m,), xT, p) + lam0 @ x0_p
+    return loss, grad, fwd, bwd
 
 
 def adjoint_gradient(
@@ -161,26 +194,103 @@ def adjoint_gradient(
     (-1.338780961, -1.338780961)
     """
     x0, p, T = _check(problem, x0, p, T)
-    n, m = x0.size, p.size
-    fwd, xT, loss = _forward(problem, x0, p, T, rtol, atol, max_step)
-    back = problem if backward is None else backward
-
-    def rhs(t, z):
-        x = fwd.sol(t)[:n]
-        lam = z[:n]
-        dlam = -np.asarray(back.F_x(t, x, p)).T @ lam - _zeros_or(back.l_x, (n,), t, x, p)
-        dmu = -(lam @ np.asarray(back.F_p(t, x, p)) + _zeros_or(back.l_p, (m,), t, x, p))
-        return np.concatenate([dlam, dmu])
-
-    lam_T = _zeros_or(back.phi_x, (n,), xT, p)
-    bwd = solve_ivp(rhs, (T, 0.0), np.concatenate([lam_T, np.zeros(m)]), method="DOP853",
-                    rtol=rtol, atol=atol, max_step=max_step)
-    if not bwd.success:
-        raise RuntimeError(f"adjoint solve failed: {bwd.message}")
-    lam0, mu0 = bwd.y[:n, -1], bwd.y[n:, -1]
-    x0_p = np.zeros((n, m)) if back.x0_p is None else np.asarray(back.x0_p, float)
-    grad = mu0 + _zeros_or(back.phi_p, (m,), xT, p) + lam0 @ x0_p
+    loss, grad, fwd, bwd = _adjoint(problem, x0, p, T, rtol, atol, max_step, backward, False)
     return Gradient(loss, grad, fwd.nfev + bwd.nfev)
+
+
+class AdjointSolution(NamedTuple):
+    """Loss, gradient, and the state and adjoint as functions of time.
+
+    ``state(t)`` and ``adjoint(t)`` accept a time or an array of times in [0, T] and return
+    arrays of shape (n,) or (n, len(t)).
+    """
+
+    loss: float
+    grad: np.ndarray
+    state: Callable[[float | np.ndarray], np.ndarray]
+    adjoint: Callable[[float | np.ndarray], np.ndarray]
+
+
+def adjoint_solution(
+    problem: ODELoss,
+    x0: np.ndarray,
+    p: np.ndarray,
+    T: float,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> AdjointSolution:
+    r"""The adjoint computation of :func:`adjoint_gradient`, keeping :math:`x(t)` and
+    :math:`\lambda(t)` as dense interpolants.
+
+    :math:`\lambda(t) = \partial L/\partial x(t)`: the change of the loss per unit change of
+    the state at time :math:`t`, the rest of the trajectory following the ODE
+    (:func:`kicked_loss` measures exactly that).
+
+    Examples
+    --------
+    :math:`\dot x = -p x`, :math:`L = x(T)`: :math:`\lambda(t) = e^{-p(T - t)}`.
+
+    >>> prob = ODELoss(F=lambda t, x, p: -p[0] * x, F_x=lambda t, x, p: np.array([[-p[0]]]),
+    ...                F_p=lambda t, x, p: np.array([[-x[0]]]),
+    ...                phi=lambda x, p: x[0], phi_x=lambda x, p: np.array([1.0]))
+    >>> sol = adjoint_solution(prob, np.array([2.0]), np.array([0.5]), T=3.0)
+    >>> round(float(sol.adjoint(1.0)[0]), 9), round(float(np.exp(-0.5 * 2.0)), 9)
+    (0.367879441, 0.367879441)
+    """
+    x0, p, T = _check(problem, x0, p, T)
+    n = x0.size
+    loss, grad, fwd, bwd = _adjoint(problem, x0, p, T, rtol, atol, np.inf, None, True)
+    return AdjointSolution(loss, grad, lambda t: fwd.sol(t)[:n], lambda t: bwd.sol(t)[:n])
+
+
+class Kick(NamedTuple):
+    """The loss after a kick, and the kicked state ``state(t)`` for t in [t0, T]."""
+
+    loss: float
+    state: Callable[[float | np.ndarray], np.ndarray]
+
+
+def kicked_loss(
+    problem: ODELoss,
+    x0: np.ndarray,
+    p: np.ndarray,
+    T: float,
+    t0: float,
+    dx: np.ndarray,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> Kick:
+    r"""The loss when the state is kicked, :math:`x(t_0) \to x(t_0) + \delta x`, at time ``t0``.
+
+    The trajectory follows the ODE up to :math:`t_0`, jumps by ``dx``, and follows the ODE
+    again to :math:`T`. Its derivative with respect to ``dx`` at zero is
+    :math:`\lambda(t_0)`, which is what makes the adjoint the sensitivity of the loss to the
+    state (chapter 5).
+
+    Examples
+    --------
+    >>> prob = ODELoss(F=lambda t, x, p: -p[0] * x, F_x=lambda t, x, p: np.array([[-p[0]]]),
+    ...                F_p=lambda t, x, p: np.array([[-x[0]]]),
+    ...                phi=lambda x, p: x[0], phi_x=lambda x, p: np.array([1.0]))
+    >>> kick = kicked_loss(prob, np.array([2.0]), np.array([0.5]), 3.0, 1.0, np.array([0.1]))
+    >>> round(kick.loss, 9), round(float((2.0 * np.exp(-0.5) + 0.1) * np.exp(-1.0)), 9)
+    (0.483075496, 0.483075496)
+    """
+    x0, p, T = _check(problem, x0, p, T)
+    t0 = check_real(t0, "t0")
+    if not 0.0 <= t0 < T:
+        raise ValueError(f"t0 must lie in [0, T) = [0, {T:g}), got {t0!r}")
+    dx = check_finite_array(dx, "dx", ndim=1)
+    if dx.shape != x0.shape:
+        raise ValueError(f"dx must have the shape of x0, {x0.shape}, got {dx.shape}")
+    running, x_t0 = 0.0, x0
+    if t0 > 0.0:
+        first, x_t0, _ = _forward(replace(problem, phi=None, phi_x=None, phi_p=None),
+                                  x0, p, (0.0, t0), rtol, atol, np.inf)
+        running = float(first.y[-1, -1])
+    rest, _, loss = _forward(problem, x_t0 + dx, p, (t0, T), rtol, atol, np.inf)
+    n = x0.size
+    return Kick(running + loss, lambda t: rest.sol(t)[:n])
 
 
 def sensitivity_gradient(

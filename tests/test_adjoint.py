@@ -5,7 +5,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from snnlib.adjoint import ODELoss, adjoint_gradient, rate_network_loss, sensitivity_gradient
+from snnlib.adjoint import (
+    ODELoss,
+    adjoint_gradient,
+    adjoint_solution,
+    kicked_loss,
+    rate_network_loss,
+    sensitivity_gradient,
+)
 
 
 def loss_only(problem, x0, p, T):
@@ -63,3 +70,55 @@ def test_bad_input():
         replace(problem, l_x=None)
     with pytest.raises(ValueError, match="target must have 2"):
         rate_network_loss(2, np.zeros(3))
+
+
+def test_adjoint_is_the_derivative_of_the_loss_with_respect_to_the_state():
+    # λ(t₀) = ∂L/∂x(t₀): central differences of a kick at t₀, for every component and
+    # several t₀. Truncation O(h²) ≈ 3e-10 relative at h = 1e-4 (measured 2.7e-8 at 1e-3),
+    # solver noise ≈ 1e-12/h ≈ 1e-8: tolerance 5e-8 of max|λ|.
+    rng = np.random.default_rng(11)
+    n = 3
+    problem = rate_network_loss(n, rng.normal(size=n))
+    p = rng.normal(scale=0.8, size=n * n + n)
+    x0 = rng.normal(size=n)
+    sol = adjoint_solution(problem, x0, p, 5.0)
+    assert sol.loss == pytest.approx(adjoint_gradient(problem, x0, p, 5.0).loss, rel=1e-12)
+    np.testing.assert_allclose(sol.grad, adjoint_gradient(problem, x0, p, 5.0).grad,
+                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(sol.state(0.0), x0, rtol=0, atol=1e-14)
+    for t0 in (0.0, 0.7, 2.5, 4.9):
+        lam = sol.adjoint(t0)
+        fd = np.array([(kicked_loss(problem, x0, p, 5.0, t0, 1e-4 * e).loss
+                        - kicked_loss(problem, x0, p, 5.0, t0, -1e-4 * e).loss) / 2e-4
+                       for e in np.eye(n)])
+        np.testing.assert_allclose(fd, lam, rtol=0, atol=5e-8 * np.max(np.abs(lam)))
+
+
+def test_kick_of_linear_decay_in_closed_form():
+    # ẋ = −p x, L = ∫ x dt + x(T): kick at t₀ adds dx·[(1 − e^{−p(T−t₀)})/p + e^{−p(T−t₀)}].
+    problem = ODELoss(
+        F=lambda t, x, p: -p[0] * x, F_x=lambda t, x, p: np.array([[-p[0]]]),
+        F_p=lambda t, x, p: np.array([[-x[0]]]),
+        l=lambda t, x, p: x[0], l_x=lambda t, x, p: np.array([1.0]),
+        phi=lambda x, p: x[0], phi_x=lambda x, p: np.array([1.0]))
+    x0, p, T, t0, dx = np.array([2.0]), np.array([0.5]), 3.0, 1.2, 0.25
+    base = adjoint_solution(problem, x0, p, T)
+    kick = kicked_loss(problem, x0, p, T, t0, np.array([dx]))
+    decay = np.exp(-p[0] * (T - t0))
+    assert kick.loss - base.loss == pytest.approx(dx * ((1 - decay) / p[0] + decay), rel=1e-9)
+    assert base.adjoint(t0)[0] == pytest.approx((1 - decay) / p[0] + decay, rel=1e-9)
+    x_t0 = 2.0 * np.exp(-p[0] * t0)
+    assert kick.state(T)[0] == pytest.approx((x_t0 + dx) * decay, rel=1e-9)
+
+
+def test_kick_bad_input():
+    problem = rate_network_loss(2, np.zeros(2))
+    x0, p = np.zeros(2), np.zeros(6)
+    with pytest.raises(ValueError, match="t0"):
+        kicked_loss(problem, x0, p, 1.0, 1.0, np.zeros(2))
+    with pytest.raises(ValueError, match="t0"):
+        kicked_loss(problem, x0, p, 1.0, -0.1, np.zeros(2))
+    with pytest.raises(ValueError, match="dx"):
+        kicked_loss(problem, x0, p, 1.0, 0.5, np.zeros(3))
+    with pytest.raises(ValueError, match="dx"):
+        kicked_loss(problem, x0, p, 1.0, 0.5, np.array([np.nan, 0.0]))

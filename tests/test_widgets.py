@@ -1,10 +1,45 @@
-"""The widgets build, expose the documented sliders and redraw without error."""
+"""Frame explorers: every frame is what the plotting function draws at that grid point, every
+control is linked in the browser to every stack it selects from, bad input is refused, and the
+chapters' saved widget state stays within its size budget."""
 
+import json
+from pathlib import Path
+
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from snnlib.widgets import pairing_explorer, threshold_explorer, triangle_explorer
+from snnlib.adjoint import rate_network_loss
+from snnlib.distributions import SpikeTrain, bump
+from snnlib.lif import LIFParams, Spikes
+from snnlib.plotting import (
+    plot_adjoint_kick,
+    plot_if_sampling,
+    plot_lif_network,
+    plot_loss_slice,
+    plot_pairing,
+    plot_sod,
+    plot_threshold_crossings,
+    plot_triangle_pairing,
+)
+from snnlib.widgets import (
+    Control,
+    FrameExplorer,
+    adjoint_kick_explorer,
+    gradient_explorer,
+    if_explorer,
+    lif_explorer,
+    pairing_explorer,
+    render_frame,
+    sod_explorer,
+    threshold_explorer,
+    triangle_explorer,
+    yinyang_point_explorer,
+)
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+STATE_BUDGET = 1.5e6  # bytes of saved widget state per chapter
 
 
 @pytest.fixture(autouse=True)
@@ -13,62 +48,194 @@ def _close_figures():
     plt.close("all")
 
 
-def _slider_names(w):
-    return [child.description for child in w.children[:-1]]
+def _line(a, b=1.0):
+    plt.subplots()[1].plot([0.0, a], [0.0, b])
 
+
+def _stacks_by_depth(explorer):
+    levels, current = [], [explorer.stack]
+    while current and isinstance(current[0], widgets.Stack):
+        levels.append(current)
+        current = [child for stack in current for child in stack.children]
+    return levels, current
+
+
+def check_structure(explorer):
+    """Nested stacks with one image per grid point, defaults selected, and one browser link
+    from each control's index to every stack at its depth."""
+    levels, images = _stacks_by_depth(explorer)
+    assert len(levels) == len(explorer.controls)
+    assert len(images) == explorer.n_frames
+    assert all(isinstance(im, widgets.Image) and im.format == "png" for im in images)
+    linked = {(id(link.source[0]), link.source[1], id(link.target[0]), link.target[1])
+              for link in explorer.links}
+    for control, widget, stacks in zip(explorer.controls, explorer.control_widgets, levels,
+                                       strict=True):
+        assert widget.index == control.index
+        for stack in stacks:
+            assert len(stack.children) == len(control.values)
+            assert stack.selected_index == control.index
+            assert (id(widget), "index", id(stack), "selected_index") in linked
+    assert len(linked) == len(explorer.links) == sum(len(s) for s in levels)
+    assert all(type(link).__name__ == "Link" for link in explorer.links)
+
+
+def test_render_frame_is_deterministic_and_compact():
+    plt.close("all")
+    a = render_frame(lambda: _line(1.0))
+    assert a == render_frame(lambda: _line(1.0))
+    assert a != render_frame(lambda: _line(2.0))
+    assert a.startswith(b"\x89PNG\r\n\x1a\n")
+    assert plt.get_fignums() == []
+
+
+def test_render_frame_needs_exactly_one_new_figure():
+    plt.close("all")
+    with pytest.raises(ValueError, match="exactly one new figure, it made 0"):
+        render_frame(lambda: None)
+    with pytest.raises(ValueError, match="exactly one new figure, it made 2"):
+        render_frame(lambda: (plt.figure(), plt.figure()))
+    assert plt.get_fignums() == []
+
+
+def test_frame_explorer_two_controls():
+    explorer = FrameExplorer(_line, [Control("a", (1.0, 2.0, 3.0), "a", 2.0),
+                                     Control("b", (0.5, 1.5), "b", dropdown=True)])
+    check_structure(explorer)
+    assert explorer.n_frames == 6
+    assert isinstance(explorer.control_widgets[0], widgets.SelectionSlider)
+    assert isinstance(explorer.control_widgets[1], widgets.Dropdown)
+    frames = explorer.frames()
+    assert len(set(frames.values())) == 6
+    for (a, b), png in frames.items():
+        assert png == render_frame(lambda a=a, b=b: _line(a, b))
+
+
+def test_frame_explorer_three_controls_and_regrid():
+    explorer = FrameExplorer(
+        lambda a, b, c: _line(a + c, b),
+        [Control("a", (1.0, 2.0), "a"), Control("b", (1.0, 3.0), "b"),
+         Control("c", (0.0, 0.5, 0.25), "c", 0.25)],
+        grids={"b": (3.0, 4.0, 5.0)})
+    check_structure(explorer)
+    assert explorer.n_frames == 18
+    assert explorer.controls[1].values == (3.0, 4.0, 5.0)
+    assert explorer.controls[1].default == 3.0  # the old default was kept: it is on the grid
+    assert explorer.frame(a=2.0, b=5.0, c=0.5) == render_frame(lambda: _line(2.5, 5.0))
+
+
+def test_control_and_explorer_errors():
+    with pytest.raises(ValueError, match="not one of the values"):
+        Control("a", (1.0, 2.0), "a", 3.0)
+    with pytest.raises(ValueError, match="must not be empty"):
+        Control("a", (), "a")
+    with pytest.raises(TypeError, match="sequence of Control"):
+        FrameExplorer(_line, [])
+    with pytest.raises(ValueError, match="distinct"):
+        FrameExplorer(_line, [Control("a", (1.0,), "a"), Control("a", (2.0,), "b")])
+    with pytest.raises(ValueError, match="no control named"):
+        FrameExplorer(_line, [Control("a", (1.0,), "a")], grids={"z": (1.0,)})
+    explorer = FrameExplorer(_line, [Control("a", (1.0,), "a")])
+    with pytest.raises(ValueError, match="needs a value for 'a'"):
+        explorer.frame()
+
+
+# Each chapter explorer on a small grid: its frames are exactly its plotting function's.
 
 def test_pairing_explorer():
-    w = pairing_explorer(np.array([2.0, 5.0]), np.array([1.0, -0.5]))
-    assert _slider_names(w) == ["shift (ms)", "center (ms)", "width (ms)"]
-    w.children[0].value = 1.0  # triggers a redraw
-    w.update()
+    times, weights = np.array([2.0, 5.0]), np.array([1.0, -0.5])
+    ex = pairing_explorer(times, weights, shift=(0.0, 1.0), width=(1.5,))
+    check_structure(ex)
+    assert [c.label for c in ex.controls] == ["shift of the train (ms)", "bump half-width (ms)"]
+    assert ex.frame(shift=1.0, width=1.5) == render_frame(
+        lambda: plot_pairing(SpikeTrain(times + 1.0, weights), bump(5.0, 1.5), (0.0, 10.0)))
 
 
-def test_triangle_explorer():
-    w = triangle_explorer(np.cos, lambda t: -np.sin(t))
-    assert _slider_names(w) == ["ε (ms)"]
-    w.children[0].value = 0.05
-    w.update()
+def test_triangle_and_threshold_explorers():
+    ex = triangle_explorer(np.cos, lambda t: -np.sin(t), eps=(0.05, 0.5))
+    check_structure(ex)
+    assert ex.frame(eps=0.05) == render_frame(
+        lambda: plot_triangle_pairing(0.05, np.cos, lambda t: -np.sin(t), (-1.5, 1.5)))
+    ex = threshold_explorer(np.sin, np.cos, (0.0, 10.0), threshold=0.5, theta=(0.5, 0.9),
+                            eps=(0.05,))
+    check_structure(ex)
+    assert ex.controls[0].default == 0.5
+    assert ex.frame(theta=0.9, eps=0.05) == render_frame(
+        lambda: plot_threshold_crossings(np.sin, np.cos, 0.9, 0.05, (0.0, 10.0)))
 
 
-def test_threshold_explorer():
-    w = threshold_explorer(np.sin, np.cos, (0.0, 10.0), threshold=0.5)
-    assert _slider_names(w) == ["ϑ", "ε"]
-    w.children[0].value = 0.9
-    w.update()
-
-
-def test_sampling_and_lif_explorers():
-    from snnlib.lif import LIFParams, Spikes
-    from snnlib.widgets import if_explorer, lif_explorer, sod_explorer
-
+def test_sampling_explorers():
     t = np.arange(50) * 0.1
-    w = if_explorer(t, np.sin(t), threshold=0.5)
-    assert _slider_names(w) == ["ϑ", "reset", "leak (1/ms)"]
-    w.children[1].value = "zero"
-    w = sod_explorer(t, np.sin(t))
-    assert _slider_names(w) == ["Δ", "reference"]
-    w.children[1].value = "last_value"
+    ex = if_explorer(t, np.sin(t), threshold=0.5, theta=(0.25, 0.5), leak=(0.0, 0.2))
+    check_structure(ex)
+    assert [c.name for c in ex.controls] == ["theta", "reset", "leak"]
+    assert ex.controls[0].default == 0.5
+    assert ex.controls[1].values == ("mod", "subtract", "zero")
+    level = 0.25
+    assert ex.frame(theta=level, reset="zero", leak=0.2) == render_frame(
+        lambda: plot_if_sampling(t, np.sin(t), level, "zero", 0.2))
+    ex = sod_explorer(t, np.sin(t), delta=0.3, step=(0.1, 0.3))
+    check_structure(ex)
+    assert ex.controls[0].default == 0.3
+    assert ex.frame(step=0.3, reference="last_value") == render_frame(
+        lambda: plot_sod(t, np.sin(t), 0.3, "last_value"))
+
+
+def test_lif_and_yinyang_explorers():
     spikes = Spikes(np.array([[0.0, 1.0]]), np.array([[0, 1]]))
-    w = lif_explorer([np.full((2, 3), 4.0), np.full((3, 2), 3.0)], spikes, LIFParams(), 30.0)
-    assert _slider_names(w) == ["input gain", "output gain"]
-    w.children[0].value = 2.0
+    weights = [np.full((2, 3), 4.0), np.full((3, 2), 3.0)]
+    ex = lif_explorer(weights, spikes, LIFParams(), 30.0, input_gain=(1.0, 2.0),
+                      output_gain=(1.5,))
+    check_structure(ex)
+    assert ex.frame(input_gain=2.0, output_gain=1.5) == render_frame(
+        lambda: plot_lif_network([weights[0] * 2.0, weights[1] * 1.5], spikes, LIFParams(),
+                                 30.0))
+    weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
+    ex = yinyang_point_explorer(weights, LIFParams(), 50.0, x=(0.35, 0.8), y=(0.65,))
+    check_structure(ex)
+    from snnlib.datasets import latency_encode
+    times, ids = latency_encode(np.array([[0.8, 0.65, 0.2, 0.35]]))
+    assert ex.frame(x=0.8, y=0.65) == render_frame(
+        lambda: plot_lif_network(weights, Spikes(times, ids), LIFParams(), 50.0))
 
 
 def test_gradient_explorer():
-    from snnlib.lif import LIFParams, Spikes
-    from snnlib.widgets import gradient_explorer
-
     spikes = Spikes(np.array([[0.0]]), np.array([[0]]))
-    w = gradient_explorer([np.array([[8.0, 7.0]])], spikes, np.array([0]), LIFParams(), 30.0)
-    assert _slider_names(w) == ["layer", "row i", "column j", "span"]
-    w.children[3].value = 0.05
+    weights = [np.array([[8.0, 7.0]])]
+    ex = gradient_explorer(weights, spikes, np.array([0]), LIFParams(), 30.0, span=(0.05,))
+    check_structure(ex)
+    assert ex.controls[0].values == ((0, 0, 0), (0, 0, 1))
+    assert [label for label, _ in ex.control_widgets[0].options] == ["(0, 0, 0)", "(0, 0, 1)"]
+    assert ex.frame(entry=(0, 0, 1), span=0.05) == render_frame(
+        lambda: plot_loss_slice(weights, spikes, np.array([0]), LIFParams(), 30.0, 0, (0, 1),
+                                0.05))
+    with pytest.raises(ValueError, match="entries"):
+        gradient_explorer(weights, spikes, np.array([0]), LIFParams(), 30.0,
+                          entries=[(0, 1, 0)])
 
 
-def test_yinyang_point_explorer():
-    from snnlib.lif import LIFParams
-    from snnlib.widgets import yinyang_point_explorer
+def test_adjoint_kick_explorer():
+    rng = np.random.default_rng(0)
+    problem = rate_network_loss(2, rng.normal(size=2))
+    x0, p = rng.normal(size=2), rng.normal(scale=0.5, size=6)
+    ex = adjoint_kick_explorer(problem, x0, p, 2.0, t0=(0.0, 1.0))
+    check_structure(ex)
+    assert ex.frame(t0=1.0) == render_frame(
+        lambda: plot_adjoint_kick(problem, x0, p, 2.0, 1.0, 0, 0.3))
 
-    w = yinyang_point_explorer([np.full((5, 4), 3.0), np.full((4, 3), 3.0)], LIFParams(), 50.0)
-    assert _slider_names(w) == ["x", "y"]
-    w.children[0].value = 0.8
+
+@pytest.mark.parametrize("path", sorted(BOOK.glob("ch*.ipynb")), ids=lambda p: p.stem)
+def test_chapter_has_a_kernel_free_explorer_within_budget(path):
+    """Every chapter saves the state of at least one frame explorer — images in stacks,
+    linked in the browser to controls — and that state stays within the size budget."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]
+    size = len(json.dumps(state))
+    assert size <= STATE_BUDGET, f"{path.name}: widget state {size / 1e6:.2f} MB"
+    models = state["state"].values()
+    names = [m["model_name"] for m in models]
+    assert "StackModel" in names and "ImageModel" in names and "LinkModel" in names
+    for model in models:
+        if model["model_name"] == "LinkModel":
+            source, target = model["state"]["source"], model["state"]["target"]
+            assert source[1] == "index" and target[1] == "selected_index"
