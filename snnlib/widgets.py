@@ -15,9 +15,12 @@ render_frame
     One figure drawn by a plotting call, as compact PNG bytes.
 FrameExplorer
     The widget: controls above nested stacks of frames, linked in the browser.
-pairing_explorer, triangle_explorer, threshold_explorer, lif_explorer, adjoint_kick_explorer,
-gradient_explorer, yinyang_point_explorer, if_explorer, sod_explorer
-    The chapters' explorers (chapters 1, 2, 3, 4, 5, 6, 7, 8 and 9).
+pairing_explorer, triangle_explorer, threshold_explorer
+    The explorers of chapters 1, 2 and 3.
+lif_explorer, adjoint_kick_explorer, gradient_explorer, yinyang_point_explorer
+    The explorers of chapters 4, 5, 6 and 7.
+if_explorer, sod_explorer
+    The explorers of chapters 8 and 9.
 """
 
 from __future__ import annotations
@@ -265,7 +268,8 @@ def pairing_explorer(
     times: np.ndarray, weights: np.ndarray, t_range: tuple[float, float] = (0.0, 10.0),
     **grids: Sequence,
 ) -> FrameExplorer:
-    """Shift a spike train and widen a bump test function; :func:`plot_pairing` draws.
+    """Shift a spike train and widen a bump test function, drawn by
+    :func:`~snnlib.plotting.plot_pairing`.
 
     Controls: shift (−2 … 2 ms, 9 values) and bump width (4 values): 36 frames.
     """
@@ -287,7 +291,8 @@ def triangle_explorer(
     t_range: tuple[float, float] = (-1.5, 1.5),
     **grids: Sequence,
 ) -> FrameExplorer:
-    """ε over two decades (1/ms … 1 ms, 13 log-spaced values) for :func:`plot_triangle_pairing`."""
+    """ε over two decades (0.01 … 1 ms, 13 log-spaced values) for
+    :func:`~snnlib.plotting.plot_triangle_pairing`."""
     return FrameExplorer(
         lambda eps: plot_triangle_pairing(eps, f, df, t_range),
         [Control("eps", _log_grid(0.01, 1.0, 6), "ε (ms)", 0.464, "{:.3g}")],
@@ -303,7 +308,8 @@ def threshold_explorer(
     **grids: Sequence,
 ) -> FrameExplorer:
     """Drag the threshold (control ``theta``: 0.2 … 1.5, 14 values, starting at the one
-    nearest ``threshold``) at three widths ``eps`` for :func:`plot_threshold_crossings`."""
+    nearest ``threshold``) at three widths ``eps`` for
+    :func:`~snnlib.plotting.plot_threshold_crossings`."""
     levels = tuple(grids.pop("theta", _lin_grid(0.2, 1.5, 14)))
     default = min(levels, key=lambda x: abs(x - threshold))
     return FrameExplorer(
@@ -319,7 +325,7 @@ def lif_explorer(
     **grids: Sequence,
 ) -> FrameExplorer:
     """Scale the input weights and the weights into the output layer of a small LIF network
-    (0 … 3, 7 and 5 values: 35 frames) and watch :func:`plot_lif_network`."""
+    (0 … 3, 7 and 5 values: 35 frames) and watch :func:`~snnlib.plotting.plot_lif_network`."""
 
     def draw(input_gain: float, output_gain: float) -> None:
         scaled = [weights[0] * input_gain, *(w * output_gain for w in weights[1:])]
@@ -337,7 +343,7 @@ def adjoint_kick_explorer(
     **grids: Sequence,
 ) -> FrameExplorer:
     """Kick the state at time t₀ (21 values over [0, T)) and compare the loss change with
-    λ(t₀)·δx: :func:`plot_adjoint_kick`."""
+    λ(t₀)·δx: :func:`~snnlib.plotting.plot_adjoint_kick`."""
     return FrameExplorer(
         lambda t0: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
         [Control("t0", _lin_grid(0.0, 0.95 * T, 20), "kick time t₀", 0.0, "{:.2f}")],
@@ -355,7 +361,8 @@ def gradient_explorer(
     **grids: Sequence,
 ) -> FrameExplorer:
     """Pick a weight (``entries``: (layer, row, column) triples; default the first two of
-    every layer) and a span; :func:`plot_loss_slice` draws the loss along it and the tangent
+    every layer) and a span; :func:`~snnlib.plotting.plot_loss_slice` draws the loss along
+    it and the tangent
     of the exact gradient."""
     if entries is None:
         entries = [(k, i, j) for k, w in enumerate(weights)
@@ -381,7 +388,8 @@ def yinyang_point_explorer(
     **grids: Sequence,
 ) -> FrameExplorer:
     """Pick a point (x, y) of the Yin-Yang square (8 × 8 grid, 0.15 … 0.85) and watch the
-    trained network respond: :func:`plot_lif_network` on the latency-encoded point."""
+    trained network respond: :func:`~snnlib.plotting.plot_lif_network` on the
+    latency-encoded point."""
 
     def draw(x: float, y: float) -> None:
         times, ids = latency_encode(np.array([[x, y, 1.0 - x, 1.0 - y]]))
@@ -396,7 +404,8 @@ def if_explorer(
     t: np.ndarray, x: np.ndarray, threshold: float = 1.0, **grids: Sequence
 ) -> FrameExplorer:
     """Threshold (control ``theta``: 7 log-spaced values, 0.1 … 10, starting nearest
-    ``threshold``), ``reset`` rule and ``leak`` (3 each) for :func:`plot_if_sampling`: 63
+    ``threshold``), ``reset`` rule and ``leak`` (3 each) for
+    :func:`~snnlib.plotting.plot_if_sampling`: 63
     frames."""
     levels = tuple(grids.pop("theta", _log_grid(0.1, 10.0, 3)))
     default = min(levels, key=lambda v: abs(np.log(v / threshold)))
@@ -413,7 +422,7 @@ def sod_explorer(
     t: np.ndarray, x: np.ndarray, delta: float = 0.25, **grids: Sequence
 ) -> FrameExplorer:
     """Δ (control ``step``: 13 log-spaced values, 0.01 … 1, starting nearest ``delta``) and
-    the ``reference`` for :func:`plot_sod`."""
+    the ``reference`` for :func:`~snnlib.plotting.plot_sod`."""
     levels = tuple(grids.pop("step", _log_grid(0.01, 1.0, 6)))
     default = min(levels, key=lambda v: abs(np.log(v / delta)))
     return FrameExplorer(

@@ -7,6 +7,10 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``.
   book has no public repository yet) there are no repository, issue, edit or launch buttons,
   so none leads to a page that does not exist. A fork that sets ``repository.url`` gets all of
   them (Binder and Colab launch buttons included) with no other change.
+* **The widget manager's fonts from the book.** The manager finds its icon fonts relative to
+  the module path that require.js gives it, which without a CDN is beside the page. A
+  require.js configuration (the global ``require`` object, read when require.js loads) maps
+  that path to the vendored copy in ``_static/vendor/html-manager/``.
 * **MathJax 3 for the widget manager.** ``@jupyter-widgets/html-manager`` 1.0 typesets widget
   labels with MathJax 2's ``MathJax.Hub.Queue``, which MathJax 3 does not have; every widget
   page then logs a ``TypeError``. A small script gives whatever object ``window.MathJax`` is
@@ -25,7 +29,16 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-MATHJAX_HUB_SHIM = """(function () {
+WIDGET_PAGE_SHIM = """(function () {
+  var assets = new URL(
+    (document.documentElement.dataset.content_root || "./") + "_static/vendor/html-manager/",
+    document.baseURI).href;
+  window.__jupyter_widgets_assets_path__ = assets;
+  if (typeof window.require === "undefined") {
+    window.require = {paths: {"@jupyter-widgets/html-manager/dist": assets.slice(0, -1)}};
+  }
+})();
+(function () {
   function addHub(mj) {
     if (mj && typeof mj === "object" && !mj.Hub) {
       mj.Hub = {Queue: function (command) {
@@ -94,6 +107,6 @@ def _clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _buttons_follow_repository, priority=900)
-    app.add_js_file(None, body=MATHJAX_HUB_SHIM, priority=100)
+    app.add_js_file(None, body=WIDGET_PAGE_SHIM, priority=100)
     app.connect("html-page-context", _clean_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
