@@ -70,6 +70,7 @@ __all__ = [
 #: state stays near a megabyte, sharp enough for text at the figures' font sizes.
 FRAME_DPI = 90
 FRAME_COLORS = 64
+_FRAME_LAYOUT = {"max_width": "100%", "height": "auto"}
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ class FrameExplorer(widgets.VBox):
                     children.append(build(depth + 1, values))
                 else:
                     png = render_frame(lambda v=values: draw(**v), dpi, colors)
-                    children.append(widgets.Image(value=png, format="png"))
+                    children.append(widgets.Image(value=png, format="png", layout=_FRAME_LAYOUT))
             stack = widgets.Stack(children=children, selected_index=control.index)
             by_depth[depth].append(stack)
             return stack

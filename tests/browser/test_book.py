@@ -161,7 +161,8 @@ def test_page(browser, server, page):
         typeset: document.querySelectorAll('mjx-container').length,
         untypeset: [...document.querySelectorAll('.math')].filter(
             m => !m.querySelector('mjx-container')).length,
-        errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+        errors: document.querySelectorAll(
+            'mjx-merror, [data-mjx-error], [data-mml-node="merror"]').length,
     })""")
     assert math["errors"] == 0, f"{page}: {math['errors']} MathJax errors"
     assert math["untypeset"] == 0, f"{page}: {math['untypeset']} math elements not typeset"
