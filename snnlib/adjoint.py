@@ -274,7 +274,7 @@ def kicked_loss(
     ...                phi=lambda x, p: x[0], phi_x=lambda x, p: np.array([1.0]))
     >>> kick = kicked_loss(prob, np.array([2.0]), np.array([0.5]), 3.0, 1.0, np.array([0.1]))
     >>> round(kick.loss, 9), round(float((2.0 * np.exp(-0.5) + 0.1) * np.exp(-1.0)), 9)
-    (0.483075496, 0.483075496)
+    (0.483048264, 0.483048264)
     """
     x0, p, T = _check(problem, x0, p, T)
     t0 = check_real(t0, "t0")

@@ -261,7 +261,11 @@ def simulate_smoothed(
         ts.append(sol.t)
         ys.append(sol.y)
         for k in range(n):
-            spikes[k].extend(float(x) for x in sol.t_events[n + k])
+            # solve_ivp reports a root that falls exactly on a step's end twice (once in each
+            # step); one neuron cannot cross one level twice at the same instant.
+            for x in sol.t_events[n + k]:
+                if not spikes[k] or x - spikes[k][-1] > 1e-12 * max(1.0, abs(x)):
+                    spikes[k].append(float(x))
         y, t0 = sol.y[:, -1].copy(), float(sol.t[-1])
         if sol.status != 1:
             break
