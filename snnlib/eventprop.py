@@ -38,8 +38,10 @@ exponentially decaying sums,
     q_n(t) = \sum_{t_k > t} c_k e^{-(t_k - t)/\tau_\mathrm{syn}},
 
 in terms of which :math:`\lambda_V = a/\tau_\mathrm{mem}` and
-:math:`\lambda_I = (q - a)/(\tau_\mathrm{syn} - \tau_\mathrm{mem})`. Each is decayed lazily, only
-where it is read or changed. Chapter 6 derives all of this.
+:math:`\lambda_I = (q - a)/(\tau_\mathrm{syn} - \tau_\mathrm{mem})`. A neuron's jumps depend
+only on its own later spikes, so they are computed by one recursion over the spike rank for
+all neurons at once, and the sums are read at the input spikes afterwards. Chapter 6 derives
+all of this.
 
 Contents
 --------
@@ -74,17 +76,29 @@ def _first_spike_direct(spikes: Spikes, n_out: int, dloss_dt: np.ndarray) -> np.
     return np.where(is_first, dloss_dt[rows, ids], 0.0)
 
 
-def _merge_reverse(in_times: np.ndarray, out_times: np.ndarray) -> tuple[np.ndarray, ...]:
-    """All events of a layer per sample, latest first: time, kind (1 own, 0 input), position."""
-    batch = in_times.shape[0]
-    times = np.concatenate([in_times, out_times], axis=1)
-    kind = np.concatenate([np.zeros(in_times.shape, bool), np.ones(out_times.shape, bool)], 1)
-    position = np.concatenate([np.broadcast_to(np.arange(in_times.shape[1]), in_times.shape),
-                               np.broadcast_to(np.arange(out_times.shape[1]), out_times.shape)], 1)
-    key = np.where(np.isfinite(times), -times, np.inf)  # latest first, padding last
-    order = np.argsort(key, axis=1, kind="stable")
+def _chains(outputs: Spikes, n_out: int, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each neuron's own spikes in time order: arrays (batch, n_out, k_max), padded with +inf
+    (times) or 0 (the other ``columns``, given in the layout of ``outputs.times``)."""
+    times, ids = outputs
+    batch = times.shape[0]
+    real = np.isfinite(times)
+    group = np.where(real, ids, n_out)  # padding sorts last
+    order = np.argsort(group, axis=1, kind="stable")  # by neuron, in time order within it
     rows = np.arange(batch)[:, None]
-    return times[rows, order], kind[rows, order], position[rows, order]
+    group, sorted_times = group[rows, order], times[rows, order]
+    counts = np.bincount((rows * (n_out + 1) + group).ravel(),
+                         minlength=batch * (n_out + 1)).reshape(batch, n_out + 1)
+    first = np.cumsum(counts, axis=1) - counts  # where each neuron's group starts in a row
+    rank = np.arange(times.shape[1]) - np.take_along_axis(first, group, axis=1)
+    k_max = int(rank[group < n_out].max(initial=-1)) + 1
+    b, j = np.nonzero(group < n_out)
+    out = [np.full((batch, n_out, k_max), np.inf)]
+    out[0][b, group[b, j], rank[b, j]] = sorted_times[b, j]
+    for column in columns:
+        chain = np.zeros((batch, n_out, k_max))
+        chain[b, group[b, j], rank[b, j]] = column[rows, order][b, j]
+        out.append(chain)
+    return tuple(out)
 
 
 def _backward_layer(
@@ -97,46 +111,64 @@ def _backward_layer(
     need_input_grad: bool,
     surrogate_slope: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient of W and ∂L/∂t of the input spikes, one reverse sweep over the layer's events."""
-    batch, n_out = inputs.times.shape[0], W.shape[1]
-    times, own, position = _merge_reverse(inputs.times, outputs.times)
-    a = np.zeros((batch, n_out))
-    q = np.zeros((batch, n_out))
-    last = np.full((batch, n_out), np.inf)  # time to which a[b, n], q[b, n] are decayed
-    grad = np.zeros_like(W)
-    d_inputs = np.zeros(inputs.times.shape)
+    r"""Gradient of W and ∂L/∂t of the input spikes.
+
+    The neurons of a layer do not interact, and an input spike only *reads* the adjoint, so
+    each neuron's jumps depend on its own later spikes alone. One backward recursion over the
+    spike rank (not over the layer's events) gives every jump at once,
+
+    .. math::
+
+        a^+_k = e^{-(t_{k+1} - t_k)/\tau_\mathrm{mem}}(c_{k+1} + a^+_{k+1}), \qquad
+        c_k = \frac{\partial L/\partial t_k + \vartheta a^+_k/\tau_\mathrm{mem}}{\dot V^-_k},
+
+    (likewise :math:`q^+_k` with :math:`\tau_\mathrm{syn}`), and at an input spike at
+    :math:`t` the sums :math:`a(t), q(t)` are read from the neuron's first own spike after it.
+    """
+    n_out = W.shape[1]
     v_dot = (currents - p.threshold) / p.tau_mem
     if surrogate_slope is not None:
         v_dot = np.full_like(v_dot, surrogate_slope)
-    gap = 1.0 / (p.tau_syn - p.tau_mem)
-    for m in range(times.shape[1]):
-        t = times[:, m]
-        real = np.isfinite(t)
-        if not real.any():
-            break
-        b = np.flatnonzero(real & own[:, m])
-        if b.size:
-            pos = position[b, m]
-            n = outputs.ids[b, pos]
-            elapsed = np.where(np.isfinite(last[b, n]), last[b, n] - t[b], np.inf)
-            a[b, n] *= np.exp(-elapsed / p.tau_mem)
-            q[b, n] *= np.exp(-elapsed / p.tau_syn)
-            last[b, n] = t[b]
-            c = (direct[b, pos] + p.threshold * a[b, n] / p.tau_mem) / v_dot[b, pos]
-            a[b, n] += c
-            q[b, n] += c
-        b = np.flatnonzero(real & ~own[:, m])
-        if b.size:
-            elapsed = np.where(np.isfinite(last[b]), last[b] - t[b, None], np.inf)
-            a[b] *= np.exp(-elapsed / p.tau_mem)
-            q[b] *= np.exp(-elapsed / p.tau_syn)
-            last[b] = t[b, None]
-            pos = position[b, m]
-            i = inputs.ids[b, pos]
-            lam_i = (q[b] - a[b]) * gap
-            np.add.at(grad, i, -p.tau_syn * lam_i)
-            if need_input_grad:
-                d_inputs[b, pos] = np.sum(W[i] * (a[b] / p.tau_mem - lam_i), axis=1)
+    t_own, dl_dt, slope = _chains(outputs, n_out, direct, v_dot)
+    k_max = t_own.shape[2]
+    a_plus = np.zeros_like(dl_dt)  # a and q just after each own spike
+    q_plus = np.zeros_like(dl_dt)
+    c = np.zeros_like(dl_dt)
+    for k in range(k_max - 1, -1, -1):
+        if k + 1 < k_max:
+            both = np.isfinite(t_own[..., k + 1])  # (then the k-th spike exists too)
+            gap = np.where(both, np.where(both, t_own[..., k + 1], 0.0)
+                           - np.where(both, t_own[..., k], 0.0), np.inf)
+            a_plus[..., k] = np.exp(-gap / p.tau_mem) * (c[..., k + 1] + a_plus[..., k + 1])
+            q_plus[..., k] = np.exp(-gap / p.tau_syn) * (c[..., k + 1] + q_plus[..., k + 1])
+        real = np.isfinite(t_own[..., k])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c[..., k] = np.where(real, (dl_dt[..., k] + p.threshold * a_plus[..., k] / p.tau_mem)
+                                 / slope[..., k], 0.0)
+
+    # Read a(t), q(t) at every input spike from the first own spike after it.
+    t_in = inputs.times
+    real_in = np.isfinite(t_in)
+    nxt = np.sum(t_own[:, None, :, :] <= t_in[:, :, None, None], axis=-1)  # (batch, E, n_out)
+    if k_max:
+        # flat index of that spike in the (batch, n_out, k_max) chains
+        chain = np.arange(t_own.shape[0] * n_out).reshape(-1, 1, n_out) * k_max
+        flat = chain + np.minimum(nxt, k_max - 1)
+        read = (nxt < k_max) & real_in[..., None]
+        after = np.where(read, np.where(read, t_own.ravel()[flat], 0.0)
+                         - np.where(real_in, t_in, 0.0)[..., None], np.inf)
+        c_next = c.ravel()[flat]
+        a = np.exp(-after / p.tau_mem) * (c_next + a_plus.ravel()[flat])
+        q = np.exp(-after / p.tau_syn) * (c_next + q_plus.ravel()[flat])
+    else:
+        a = q = np.zeros((*t_in.shape, n_out))
+    lam_i = (q - a) / (p.tau_syn - p.tau_mem)  # (batch, E, n_out)
+    ids = np.where(real_in, inputs.ids, 0)
+    grad = np.zeros_like(W)
+    np.add.at(grad, ids[real_in], -p.tau_syn * lam_i[real_in])
+    d_inputs = np.zeros(t_in.shape)
+    if need_input_grad:
+        d_inputs = np.where(real_in, np.sum(W[ids] * (a / p.tau_mem - lam_i), axis=-1), 0.0)
     return grad, d_inputs
 
 

@@ -180,10 +180,6 @@ def _voltage(a: np.ndarray, b: np.ndarray, s: np.ndarray, p: LIFParams) -> np.nd
     return a * np.exp(-s / p.tau_mem) + b * np.exp(-s / p.tau_syn)
 
 
-def _slope(a: np.ndarray, b: np.ndarray, s: np.ndarray, p: LIFParams) -> np.ndarray:
-    return -a / p.tau_mem * np.exp(-s / p.tau_mem) - b / p.tau_syn * np.exp(-s / p.tau_syn)
-
-
 def _extremum(a: np.ndarray, b: np.ndarray, p: LIFParams) -> np.ndarray:
     r"""Where :math:`V' = 0`, or NaN if nowhere.
 
@@ -194,49 +190,67 @@ def _extremum(a: np.ndarray, b: np.ndarray, p: LIFParams) -> np.ndarray:
         return np.where(ratio > 0, np.log(ratio) / (1 / p.tau_syn - 1 / p.tau_mem), np.nan)
 
 
-def _first_crossing(
+def _bracket(
     V0: np.ndarray, I0: np.ndarray, duration: np.ndarray, p: LIFParams
-) -> np.ndarray:
-    """Time after the start of the first upward crossing of ϑ within ``duration`` (inf if none).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether V, starting below ϑ, crosses ϑ upward within ``duration``, and where to look.
 
-    Assumes ``V0 < ϑ``. V is monotone on [0, s*] and [s*, duration], so the crossing, if any,
-    lies on the first increasing piece; it is bracketed there and refined by Newton steps that
-    fall back to bisection whenever they would leave the bracket.
+    V is monotone on [0, s*] and [s*, duration], so a crossing, if any, lies on the first
+    increasing piece [lo, hi]: there V(lo) < ϑ ≤ V(hi). ``V′(0) = (I0 − V0)/τ_mem`` comes
+    from the ODE itself. Returns ``(crosses, lo, hi)``, elementwise.
     """
     a, b = _coefficients(V0, I0, p)
     s_star = _extremum(a, b, p)
     interior = (s_star > 0) & (s_star < duration)
-    rising = _slope(a, b, np.zeros_like(a), p) >= 0
+    rising = I0 >= V0
     lo = np.where(rising | ~interior, 0.0, s_star)
     hi = np.where(rising & interior, s_star, duration)
-    crosses = _voltage(a, b, hi, p) >= p.threshold
-    crosses &= rising | interior
-    out = np.full(V0.shape, np.inf)
-    if not crosses.any():
-        return out
-    a, b, lo, hi = a[crosses], b[crosses], lo[crosses], hi[crosses]
+    crosses = (_voltage(a, b, hi, p) >= p.threshold) & (rising | interior)
+    return crosses, lo, hi
+
+
+def _refine(
+    V0: np.ndarray, I0: np.ndarray, lo: np.ndarray, hi: np.ndarray, p: LIFParams
+) -> np.ndarray:
+    r"""The crossing time inside brackets from :func:`_bracket`.
+
+    A secant start, then Halley steps :math:`s - 2gV'/(2V'^2 - gV'')` (:math:`g = V - \vartheta`;
+    cubic convergence, and the two exponentials give V, V′ and V″ at once) that fall back to
+    bisection whenever they would leave the bracket. Each iteration works only on the
+    crossings not yet converged.
+    """
+    a, b = _coefficients(V0, I0, p)
     v_lo, v_hi = _voltage(a, b, lo, p), _voltage(a, b, hi, p)
-    s = lo + (p.threshold - v_lo) / (v_hi - v_lo) * (hi - lo)  # a secant start inside
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = lo + (p.threshold - v_lo) / (v_hi - v_lo) * (hi - lo)
     s = np.where(np.isfinite(s) & (s >= lo) & (s <= hi), s, hi)
+    out = np.empty_like(s)
+    todo = np.arange(s.size)
+    eps = np.finfo(float).eps
+    am, bs = a / p.tau_mem, b / p.tau_syn
     for _ in range(_MAX_NEWTON):
-        g = _voltage(a, b, s, p) - p.threshold
+        em, es = np.exp(-s / p.tau_mem), np.exp(-s / p.tau_syn)
+        vm, vs = a * em, b * es
+        g = vm + vs - p.threshold
+        d1 = -am * em - bs * es
+        d2 = am * em / p.tau_mem + bs * es / p.tau_syn
         lo = np.where(g < 0, s, lo)
         hi = np.where(g >= 0, s, hi)
         with np.errstate(divide="ignore", invalid="ignore"):  # V' = 0 at a maximum: bisect
-            newton = s - g / _slope(a, b, s, p)
-        inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
-        s_new = np.where(inside, newton, 0.5 * (lo + hi))
-        # Converged when the step is at rounding level or V is at ϑ to rounding accuracy.
-        done = (np.abs(s_new - s) <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(s))) | (
-            np.abs(g) <= 4 * np.finfo(float).eps * p.threshold
-        )
-        s = np.where(np.abs(g) <= 4 * np.finfo(float).eps * p.threshold, s, s_new)
-        if np.all(done):
-            break
-    else:
-        raise RuntimeError("threshold crossing did not converge; please report this input")
-    out[crosses] = s
-    return out
+            step = s - 2 * g * d1 / (2 * d1 * d1 - g * d2)
+        inside = (step > lo) & (step < hi) & np.isfinite(step)
+        s_new = np.where(inside, step, 0.5 * (lo + hi))
+        # Converged when V − ϑ is below the rounding error of evaluating V, or the step is at
+        # rounding level.
+        at_threshold = np.abs(g) <= 4 * eps * (np.abs(vm) + np.abs(vs) + p.threshold)
+        done = at_threshold | (np.abs(s_new - s) <= 4 * eps * np.maximum(1.0, np.abs(s)))
+        out[todo[done]] = np.where(at_threshold, s, s_new)[done]
+        if done.all():
+            return out
+        keep = ~done
+        todo, s, lo, hi = todo[keep], s_new[keep], lo[keep], hi[keep]
+        a, b, am, bs = a[keep], b[keep], am[keep], bs[keep]
+    raise RuntimeError("threshold crossing did not converge; please report this input")
 
 
 class _Recorder:
@@ -272,52 +286,94 @@ class _Recorder:
         return Spikes(times, ids), currents
 
 
-def _advance(
-    V: np.ndarray, I: np.ndarray, t0: np.ndarray, t1: np.ndarray, p: LIFParams, rec: _Recorder
-) -> tuple[np.ndarray, np.ndarray]:
-    """Evolve every neuron from t0[b] to t1[b], recording and resetting at each crossing.
+#: Elements (samples × intervals × neurons) simulated at once; larger batches go in chunks.
+_CHUNK_ELEMENTS = 1 << 20
 
-    Only neurons that fired can fire again within the same interval (the others' trajectory
-    has been searched to its end), so later rounds work on that shrinking subset.
+
+def _filtered_inputs(
+    W: np.ndarray, times: np.ndarray, ids: np.ndarray, p: LIFParams, t_max: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Interval bounds and the input filtered with both time constants at each start.
+
+    Interval ``e`` runs from ``starts[:, e]`` to ``ends[:, e]`` (0, the input times up to
+    ``t_max``, then ``t_max``; later inputs and padding count as ``t_max``). Just after its
+    start the synaptic current is :math:`I = S_s` and the membrane potential without resets
+    is :math:`\frac{\tau_s}{\tau_s - \tau_m}(S_s - S_m)`, with
+    :math:`S_\tau(t) = \sum_{t_j \le t} W_{i_j\cdot} e^{-(t - t_j)/\tau}`.
     """
-    n_neurons = V.shape[1]
-    V, I = V.ravel().copy(), I.ravel().copy()
-    duration = np.repeat(t1 - t0, n_neurons)
-    start = np.zeros_like(V)  # local time at which (V, I) is the current state
-    candidates = np.arange(V.size)
-    while candidates.size:
-        s = _first_crossing(V[candidates], I[candidates],
-                            duration[candidates] - start[candidates], p)
-        fired = np.isfinite(s)
-        candidates, s = candidates[fired], s[fired]
-        rows, cols = np.divmod(candidates, n_neurons)
-        I[candidates] *= np.exp(-s / p.tau_syn)
-        rec.add(rows, t0[rows] + start[candidates] + s, cols, I[candidates])
-        V[candidates] = 0.0
-        start[candidates] += s
-    rest = duration - start
-    a, b = _coefficients(V, I, p)
-    shape = (t0.size, n_neurons)
-    return (_voltage(a, b, rest, p).reshape(shape),
-            (I * np.exp(-rest / p.tau_syn)).reshape(shape))
+    batch, n_events = times.shape
+    arrived = times <= t_max
+    starts = np.concatenate([np.zeros((batch, 1)), np.where(arrived, times, t_max)], axis=1)
+    ends = np.concatenate([starts[:, 1:], np.full((batch, 1), t_max)], axis=1)
+    jumps = np.where(arrived[..., None], W[ids], 0.0)[:, :, None, :]
+    gaps = np.diff(starts, axis=1)[:, :, None, None]
+    decay = np.exp(-gaps / np.array([p.tau_syn, p.tau_mem])[:, None])  # (batch, E, 2, 1)
+    S = np.zeros((batch, n_events + 1, 2, W.shape[1]))  # both filters in one pass
+    for e in range(n_events):
+        S[:, e + 1] = S[:, e] * decay[:, e] + jumps[:, e]
+    return starts, ends, S[:, :, 0], S[:, :, 1]
+
+
+def _simulate_chunk(
+    W: np.ndarray, times: np.ndarray, ids: np.ndarray, p: LIFParams, t_max: float,
+    rec: _Recorder, offset: int,
+) -> None:
+    r"""Spike by spike: each round finds, for every neuron still active, its next crossing
+    over all remaining intervals at once.
+
+    Neurons of a feed-forward layer do not interact, and a reset is the subtraction of
+    :math:`\vartheta e^{-(t - t_k)/\tau_m}` from V. So after a neuron's last spike
+    :math:`t_r`, with :math:`R = \sum_{k \le r} e^{-(t_r - t_k)/\tau_m}`, its state at the
+    start :math:`t_0 = \max(t_e, t_r)` of every later interval is known in closed form:
+    :math:`I = S_s(t_0)`, :math:`V = \frac{\tau_s}{\tau_s - \tau_m}(S_s(t_0) - S_m(t_0))
+    - \vartheta R e^{-(t_0 - t_r)/\tau_m}`. The first interval with a crossing is refined to
+    the spike time; neurons without one are done. Only neurons that fired take part in the
+    next round.
+    """
+    batch, n_out = times.shape[0], W.shape[1]
+    starts, ends, S_s, S_m = _filtered_inputs(W, times, ids, p, t_max)
+    # one row per neuron: (batch * n_out, intervals)
+    starts, ends = np.repeat(starts, n_out, axis=0), np.repeat(ends, n_out, axis=0)
+    S_s = S_s.transpose(0, 2, 1).reshape(batch * n_out, -1)
+    S_m = S_m.transpose(0, 2, 1).reshape(batch * n_out, -1)
+    c = p.tau_syn / (p.tau_syn - p.tau_mem)
+    neurons = np.arange(batch * n_out)
+    # first round: nobody has fired; every interval starts at its input time, no resets
+    I0, V0, t0, valid = S_s, c * (S_s - S_m), starts, ends > 0.0
+    t_r = R = np.zeros(neurons.size)  # last reset, and Σ_k e^{-(t_r - t_k)/τ_m} there
+    while True:
+        duration = np.where(valid, ends[neurons] - t0, 0.0)
+        crosses, lo, hi = _bracket(V0, I0, duration, p)
+        crosses &= valid
+        k = np.flatnonzero(crosses.any(axis=1))
+        if not k.size:
+            return
+        e = crosses[k].argmax(axis=1)
+        s = _refine(V0[k, e], I0[k, e], lo[k, e], hi[k, e], p)
+        t = t0[k, e] + s
+        neurons = neurons[k]
+        rows, cols = np.divmod(neurons, n_out)
+        rec.add(offset + rows, t, cols, I0[k, e] * np.exp(-s / p.tau_syn))
+        R = R[k] * np.exp(-(t - t_r[k]) / p.tau_mem) + 1.0
+        t_r = t
+        # the state after the reset at t_r, at the start max(t_e, t_r) of every interval
+        t0 = np.maximum(starts[neurons], t_r[:, None])
+        valid = ends[neurons] > t_r[:, None]
+        shift = t0 - starts[neurons]
+        I0 = S_s[neurons] * np.exp(-shift / p.tau_syn)
+        V0 = c * (I0 - S_m[neurons] * np.exp(-shift / p.tau_mem)) \
+            - p.threshold * R[:, None] * np.exp(-(t0 - t_r[:, None]) / p.tau_mem)
 
 
 def _simulate_layer(
     W: np.ndarray, times: np.ndarray, ids: np.ndarray, p: LIFParams, t_max: float
 ) -> tuple[Spikes, np.ndarray]:
     batch = times.shape[0]
-    V = np.zeros((batch, W.shape[1]))
-    I = np.zeros_like(V)
-    t_now = np.zeros(batch)
     rec = _Recorder(batch)
-    n_events = int(np.sum(times <= t_max, axis=-1).max(initial=0))
-    for k in range(n_events + 1):
-        t_next = np.minimum(times[:, k], t_max) if k < n_events else np.full(batch, t_max)
-        V, I = _advance(V, I, t_now, t_next, p, rec)
-        t_now = t_next
-        if k < n_events:
-            arrived = times[:, k] <= t_max
-            I[arrived] += W[ids[arrived, k]]
+    chunk = max(1, _CHUNK_ELEMENTS // ((times.shape[1] + 1) * W.shape[1]))
+    for first in range(0, batch, chunk):
+        _simulate_chunk(W, times[first:first + chunk], ids[first:first + chunk], p, t_max,
+                        rec, first)
     return rec.spikes()
 
 
