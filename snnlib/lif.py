@@ -295,22 +295,23 @@ def _filtered_inputs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""Interval bounds and the input filtered with both time constants at each start.
 
-    Interval ``e`` runs from ``starts[:, e]`` to ``ends[:, e]`` (0, the input times up to
-    ``t_max``, then ``t_max``; later inputs and padding count as ``t_max``). Just after its
-    start the synaptic current is :math:`I = S_s` and the membrane potential without resets
-    is :math:`\frac{\tau_s}{\tau_s - \tau_m}(S_s - S_m)`, with
+    Interval ``e`` runs from input ``e`` to the next input, the last one to ``t_max`` (inputs
+    after ``t_max`` and padding count as ``t_max``); before the first input nothing moves.
+    Just after its start the synaptic current is :math:`I = S_s` and the membrane potential
+    without resets is :math:`\frac{\tau_s}{\tau_s - \tau_m}(S_s - S_m)`, with
     :math:`S_\tau(t) = \sum_{t_j \le t} W_{i_j\cdot} e^{-(t - t_j)/\tau}`.
     """
     batch, n_events = times.shape
     arrived = times <= t_max
-    starts = np.concatenate([np.zeros((batch, 1)), np.where(arrived, times, t_max)], axis=1)
+    starts = np.where(arrived, times, t_max)
     ends = np.concatenate([starts[:, 1:], np.full((batch, 1), t_max)], axis=1)
     jumps = np.where(arrived[..., None], W[ids], 0.0)[:, :, None, :]
     gaps = np.diff(starts, axis=1)[:, :, None, None]
-    decay = np.exp(-gaps / np.array([p.tau_syn, p.tau_mem])[:, None])  # (batch, E, 2, 1)
-    S = np.zeros((batch, n_events + 1, 2, W.shape[1]))  # both filters in one pass
-    for e in range(n_events):
-        S[:, e + 1] = S[:, e] * decay[:, e] + jumps[:, e]
+    decay = np.exp(-gaps / np.array([p.tau_syn, p.tau_mem])[:, None])  # (batch, E - 1, 2, 1)
+    S = np.empty((batch, n_events, 2, W.shape[1]))  # both filters in one pass
+    S[:, 0] = jumps[:, 0]
+    for e in range(1, n_events):
+        S[:, e] = S[:, e - 1] * decay[:, e - 1] + jumps[:, e]
     return starts, ends, S[:, :, 0], S[:, :, 1]
 
 
@@ -339,7 +340,7 @@ def _simulate_chunk(
     c = p.tau_syn / (p.tau_syn - p.tau_mem)
     neurons = np.arange(batch * n_out)
     # first round: nobody has fired; every interval starts at its input time, no resets
-    I0, V0, t0, valid = S_s, c * (S_s - S_m), starts, ends > 0.0
+    I0, V0, t0, valid = S_s, c * (S_s - S_m), starts, np.ones(starts.shape, bool)
     t_r = R = np.zeros(neurons.size)  # last reset, and Σ_k e^{-(t_r - t_k)/τ_m} there
     while True:
         duration = np.where(valid, ends[neurons] - t0, 0.0)
@@ -370,7 +371,9 @@ def _simulate_layer(
 ) -> tuple[Spikes, np.ndarray]:
     batch = times.shape[0]
     rec = _Recorder(batch)
-    chunk = max(1, _CHUNK_ELEMENTS // ((times.shape[1] + 1) * W.shape[1]))
+    if times.shape[1] == 0:  # no input, no spike
+        return rec.spikes()
+    chunk = max(1, _CHUNK_ELEMENTS // (times.shape[1] * W.shape[1]))
     for first in range(0, batch, chunk):
         _simulate_chunk(W, times[first:first + chunk], ids[first:first + chunk], p, t_max,
                         rec, first)

@@ -251,3 +251,28 @@ def test_clock_driven_grid_converges_with_first_order():
         errors.append(np.mean(error))
     fit = fit_power_law(dts, np.array(errors))
     assert 0.8 < fit.order < 1.2
+
+
+def test_a_silent_layer_gives_the_next_one_no_input():
+    # the hidden layer never fires, so the output layer gets an empty event list
+    w = [np.zeros((2, 3)), np.ones((3, 2))]
+    out = forward(w, np.array([[0.0, 1.0]]), np.array([[0, 1]]), P, 10.0)
+    assert [s.times.shape for s in out] == [(1, 0), (1, 0)]
+    out = forward([np.ones((2, 3))], np.full((2, 2), np.inf), np.zeros((2, 2), int), P, 10.0)
+    assert out[0].times.shape == (2, 0)
+
+
+def test_large_batches_are_simulated_in_chunks_with_the_same_result(monkeypatch):
+    import snnlib.lif as lif
+
+    rng = np.random.default_rng(7)
+    w = [rng.normal(2.0, 1.0, size=(4, 20)), rng.normal(1.0, 0.5, size=(20, 3))]
+    times = np.sort(rng.uniform(0.0, 20.0, size=(9, 4)), axis=-1)
+    ids = np.argsort(rng.uniform(size=(9, 4)), axis=-1)
+    whole = forward(w, times, ids, P, 60.0)
+    monkeypatch.setattr(lif, "_CHUNK_ELEMENTS", 100)  # a few samples per chunk
+    chunked = forward(w, times, ids, P, 60.0)
+    for a, b in zip(whole, chunked, strict=True):
+        np.testing.assert_array_equal(a.times, b.times)
+        np.testing.assert_array_equal(a.ids, b.ids)
+    assert np.isfinite(whole[1].times).sum() > 0
