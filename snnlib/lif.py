@@ -18,8 +18,11 @@ is a sum of two exponentials,
     b = \frac{\tau_\mathrm{syn} I_0}{\tau_\mathrm{syn} - \tau_\mathrm{mem}}, \ a = V_0 - b,
 
 which has at most one extremum, so every threshold crossing is bracketed on a monotone
-piece and located by a safeguarded Newton iteration to machine precision. No time grid is
-used anywhere. Chapter 4.
+piece and located by a safeguarded Halley iteration to machine precision. No time grid is
+used anywhere. The neurons of a layer do not interact, and a reset is the subtraction of
+:math:`\vartheta e^{-(t - t_k)/\tau_\mathrm{mem}}`, so each neuron's next spike is searched
+over all input intervals at once; the simulation proceeds spike by spike (rounds over the
+spike rank), not event by event. Chapter 4.
 
 Contents
 --------
@@ -56,8 +59,8 @@ __all__ = [
     "layer_traces",
 ]
 
-#: Newton iterations allowed per crossing (quadratic convergence needs about six).
-_MAX_NEWTON = 60
+#: Iterations allowed per crossing (Halley converges cubically: a handful suffice).
+_MAX_ITERATIONS = 60
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ def _refine(
     todo = np.arange(s.size)
     eps = np.finfo(float).eps
     am, bs = a / p.tau_mem, b / p.tau_syn
-    for _ in range(_MAX_NEWTON):
+    for _ in range(_MAX_ITERATIONS):
         em, es = np.exp(-s / p.tau_mem), np.exp(-s / p.tau_syn)
         vm, vs = a * em, b * es
         g = vm + vs - p.threshold
