@@ -219,40 +219,36 @@ def _refine(
 
     A secant start, then Halley steps :math:`s - 2gV'/(2V'^2 - gV'')` (:math:`g = V - \vartheta`;
     cubic convergence, and the two exponentials give V, V′ and V″ at once) that fall back to
-    bisection whenever they would leave the bracket. Each iteration works only on the
-    crossings not yet converged.
+    bisection whenever they would leave the bracket. Each crossing stops when V − ϑ or its own
+    step is at rounding level, so the result does not depend on what else is in the batch.
     """
     a, b = _coefficients(V0, I0, p)
     v_lo, v_hi = _voltage(a, b, lo, p), _voltage(a, b, hi, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = lo + (p.threshold - v_lo) / (v_hi - v_lo) * (hi - lo)
-    s = np.where(np.isfinite(s) & (s >= lo) & (s <= hi), s, hi)
-    out = np.empty_like(s)
-    todo = np.arange(s.size)
-    eps = np.finfo(float).eps
-    am, bs = a / p.tau_mem, b / p.tau_syn
-    for _ in range(_MAX_ITERATIONS):
-        em, es = np.exp(-s / p.tau_mem), np.exp(-s / p.tau_syn)
-        vm, vs = a * em, b * es
-        g = vm + vs - p.threshold
-        d1 = -am * em - bs * es
-        d2 = am * em / p.tau_mem + bs * es / p.tau_syn
-        lo = np.where(g < 0, s, lo)
-        hi = np.where(g >= 0, s, hi)
-        with np.errstate(divide="ignore", invalid="ignore"):  # V' = 0 at a maximum: bisect
-            step = s - 2 * g * d1 / (2 * d1 * d1 - g * d2)
-        inside = (step > lo) & (step < hi) & np.isfinite(step)
-        s_new = np.where(inside, step, 0.5 * (lo + hi))
-        # Converged when V − ϑ is below the rounding error of evaluating V, or the step is at
-        # rounding level.
-        at_threshold = np.abs(g) <= 4 * eps * (np.abs(vm) + np.abs(vs) + p.threshold)
-        done = at_threshold | (np.abs(s_new - s) <= 4 * eps * np.maximum(1.0, np.abs(s)))
-        out[todo[done]] = np.where(at_threshold, s, s_new)[done]
-        if done.all():
-            return out
-        keep = ~done
-        todo, s, lo, hi = todo[keep], s_new[keep], lo[keep], hi[keep]
-        a, b, am, bs = a[keep], b[keep], am[keep], bs[keep]
+        s = np.where((s >= lo) & (s <= hi), s, hi)  # (NaN compares false)
+        tol = 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(hi))
+        am, bs = a / p.tau_mem, b / p.tau_syn
+        amm, bss = am / p.tau_mem, bs / p.tau_syn
+        done = np.zeros(s.shape, bool)
+        for _ in range(_MAX_ITERATIONS):
+            em, es = np.exp(s / -p.tau_mem), np.exp(s / -p.tau_syn)
+            vm, vs = a * em, b * es
+            g = vm + vs - p.threshold
+            # V at ϑ to the rounding error of evaluating it: converged
+            done |= np.abs(g) <= 4 * np.finfo(float).eps * (np.abs(vm) + np.abs(vs) + p.threshold)
+            d1 = -(am * em + bs * es)
+            below = g < 0
+            lo = np.where(below, s, lo)
+            hi = np.where(below, hi, s)
+            step = s - 2 * g * d1 / (2 * d1 * d1 - g * (amm * em + bss * es))
+            s_new = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
+            # an element stops at its own convergence, whatever else is in the batch
+            s_new = np.where(done, s, s_new)
+            done |= np.abs(s_new - s) <= tol  # or the step is at rounding level
+            s = s_new
+            if done.all():
+                return s
     raise RuntimeError("threshold crossing did not converge; please report this input")
 
 
@@ -345,8 +341,9 @@ def _simulate_chunk(
     # first round: nobody has fired; every interval starts at its input time, no resets
     I0, V0, t0, valid = S_s, c * (S_s - S_m), starts, np.ones(starts.shape, bool)
     t_r = R = np.zeros(neurons.size)  # last reset, and Σ_k e^{-(t_r - t_k)/τ_m} there
+    first = 0  # the first interval still in play
     while True:
-        duration = np.where(valid, ends[neurons] - t0, 0.0)
+        duration = np.where(valid, ends[neurons, first:] - t0, 0.0)
         crosses, lo, hi = _bracket(V0, I0, duration, p)
         crosses &= valid
         k = np.flatnonzero(crosses.any(axis=1))
@@ -360,12 +357,15 @@ def _simulate_chunk(
         rec.add(offset + rows, t, cols, I0[k, e] * np.exp(-s / p.tau_syn))
         R = R[k] * np.exp(-(t - t_r[k]) / p.tau_mem) + 1.0
         t_r = t
+        # intervals before the earliest reset are over for every neuron still active
+        first += int(e.min())
+        start, end = starts[neurons, first:], ends[neurons, first:]
         # the state after the reset at t_r, at the start max(t_e, t_r) of every interval
-        t0 = np.maximum(starts[neurons], t_r[:, None])
-        valid = ends[neurons] > t_r[:, None]
-        shift = t0 - starts[neurons]
-        I0 = S_s[neurons] * np.exp(-shift / p.tau_syn)
-        V0 = c * (I0 - S_m[neurons] * np.exp(-shift / p.tau_mem)) \
+        t0 = np.maximum(start, t_r[:, None])
+        valid = end > t_r[:, None]
+        shift = t0 - start
+        I0 = S_s[neurons, first:] * np.exp(-shift / p.tau_syn)
+        V0 = c * (I0 - S_m[neurons, first:] * np.exp(-shift / p.tau_mem)) \
             - p.threshold * R[:, None] * np.exp(-(t0 - t_r[:, None]) / p.tau_mem)
 
 
