@@ -61,6 +61,8 @@ __all__ = [
 
 #: Iterations allowed per crossing (Halley converges cubically: a handful suffice).
 _MAX_ITERATIONS = 60
+#: A few units of rounding: where a crossing counts as converged.
+_ROUNDING = 4 * np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,25 @@ def _bracket(
     return crosses, lo, hi
 
 
+def _first_crossings(
+    V0: np.ndarray, I0: np.ndarray, duration: np.ndarray, valid: np.ndarray, p: LIFParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""For each row (a neuron) of interval states, the first interval with a crossing.
+
+    Only intervals that pass a cheap bound go to :func:`_bracket`: as I relaxes towards 0,
+    :math:`I \le I_0^+ = \max(I_0, 0)`, so V stays below the solution with the current held
+    at :math:`I_0^+`, and over a duration d
+    :math:`V \le V_0 + \max(I_0^+ - V_0, 0)(1 - e^{-d/\tau_\mathrm{mem}})`.
+    Returns the rows that cross, their first such interval, and its bracket.
+    """
+    rise = np.maximum(np.maximum(I0, 0.0) - V0, 0.0) * -np.expm1(-duration / p.tau_mem)
+    rows, cols = np.nonzero(valid & (V0 + rise >= p.threshold * (1 - 1e-12)))
+    crosses, lo, hi = _bracket(V0[rows, cols], I0[rows, cols], duration[rows, cols], p)
+    rows, cols, lo, hi = rows[crosses], cols[crosses], lo[crosses], hi[crosses]
+    first = np.flatnonzero(np.diff(rows, prepend=-1))  # rows come sorted, columns ascending
+    return rows[first], cols[first], lo[first], hi[first]
+
+
 def _refine(
     V0: np.ndarray, I0: np.ndarray, lo: np.ndarray, hi: np.ndarray, p: LIFParams
 ) -> np.ndarray:
@@ -227,7 +248,7 @@ def _refine(
     with np.errstate(divide="ignore", invalid="ignore"):
         s = lo + (p.threshold - v_lo) / (v_hi - v_lo) * (hi - lo)
         s = np.where((s >= lo) & (s <= hi), s, hi)  # (NaN compares false)
-        tol = 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(hi))
+        tol = _ROUNDING * np.maximum(1.0, np.abs(hi))
         am, bs = a / p.tau_mem, b / p.tau_syn
         amm, bss = am / p.tau_mem, bs / p.tau_syn
         done = np.zeros(s.shape, bool)
@@ -236,7 +257,7 @@ def _refine(
             vm, vs = a * em, b * es
             g = vm + vs - p.threshold
             # V at ϑ to the rounding error of evaluating it: converged
-            done |= np.abs(g) <= 4 * np.finfo(float).eps * (np.abs(vm) + np.abs(vs) + p.threshold)
+            done |= np.abs(g) <= _ROUNDING * (np.abs(vm) + np.abs(vs) + p.threshold)
             d1 = -(am * em + bs * es)
             below = g < 0
             lo = np.where(below, s, lo)
@@ -304,14 +325,15 @@ def _filtered_inputs(
     arrived = times <= t_max
     starts = np.where(arrived, times, t_max)
     ends = np.concatenate([starts[:, 1:], np.full((batch, 1), t_max)], axis=1)
-    jumps = np.where(arrived[..., None], W[ids], 0.0)[:, :, None, :]
-    gaps = np.diff(starts, axis=1)[:, :, None, None]
-    decay = np.exp(-gaps / np.array([p.tau_syn, p.tau_mem])[:, None])  # (batch, E - 1, 2, 1)
-    S = np.empty((batch, n_events, 2, W.shape[1]))  # both filters in one pass
-    S[:, 0] = jumps[:, 0]
+    jumps = np.where(arrived.T[..., None], W[ids.T], 0.0)  # (E, batch, n_out)
+    gaps = np.diff(starts, axis=1).T[:, None, :, None]
+    decay = np.exp(-gaps / np.array([p.tau_syn, p.tau_mem])[:, None, None])  # (E - 1, 2, batch, 1)
+    S = np.empty((n_events, 2, batch, W.shape[1]))  # both filters in one pass, event-major
+    S[0] = jumps[0]
     for e in range(1, n_events):
-        S[:, e] = S[:, e - 1] * decay[:, e - 1] + jumps[:, e]
-    return starts, ends, S[:, :, 0], S[:, :, 1]
+        np.multiply(S[e - 1], decay[e - 1], out=S[e])
+        S[e] += jumps[e]
+    return starts, ends, S[:, 0].transpose(1, 0, 2), S[:, 1].transpose(1, 0, 2)
 
 
 def _simulate_chunk(
@@ -344,13 +366,10 @@ def _simulate_chunk(
     first = 0  # the first interval still in play
     while True:
         duration = np.where(valid, ends[neurons, first:] - t0, 0.0)
-        crosses, lo, hi = _bracket(V0, I0, duration, p)
-        crosses &= valid
-        k = np.flatnonzero(crosses.any(axis=1))
+        k, e, lo, hi = _first_crossings(V0, I0, duration, valid, p)
         if not k.size:
             return
-        e = crosses[k].argmax(axis=1)
-        s = _refine(V0[k, e], I0[k, e], lo[k, e], hi[k, e], p)
+        s = _refine(V0[k, e], I0[k, e], lo, hi, p)
         t = t0[k, e] + s
         neurons = neurons[k]
         rows, cols = np.divmod(neurons, n_out)
