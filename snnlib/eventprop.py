@@ -149,7 +149,9 @@ def _backward_layer(
     # Read a(t), q(t) at every input spike from the first own spike after it.
     t_in = inputs.times
     real_in = np.isfinite(t_in)
-    nxt = np.sum(t_own[:, None, :, :] <= t_in[:, :, None, None], axis=-1)  # (batch, E, n_out)
+    nxt = np.zeros((*t_in.shape, n_out), np.intp)  # own spikes up to each input spike
+    for k in range(k_max):
+        nxt += t_own[:, None, :, k] <= t_in[:, :, None]
     if k_max:
         # flat index of that spike in the (batch, n_out, k_max) chains
         chain = np.arange(t_own.shape[0] * n_out).reshape(-1, 1, n_out) * k_max
@@ -165,7 +167,12 @@ def _backward_layer(
     lam_i = (q - a) / (p.tau_syn - p.tau_mem)  # (batch, E, n_out)
     ids = np.where(real_in, inputs.ids, 0)
     grad = np.zeros_like(W)
-    np.add.at(grad, ids[real_in], -p.tau_syn * lam_i[real_in])
+    pre, contributions = ids[real_in], lam_i[real_in]
+    order = np.argsort(pre, kind="stable")
+    pre = pre[order]
+    starts = np.flatnonzero(np.diff(pre, prepend=-1))  # one sum per presynaptic neuron
+    if starts.size:
+        grad[pre[starts]] = -p.tau_syn * np.add.reduceat(contributions[order], starts, axis=0)
     d_inputs = np.zeros(t_in.shape)
     if need_input_grad:
         d_inputs = np.where(real_in, np.sum(W[ids] * (a / p.tau_mem - lam_i), axis=-1), 0.0)
