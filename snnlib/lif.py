@@ -273,6 +273,18 @@ def _refine(
     raise RuntimeError("threshold crossing did not converge; please report this input")
 
 
+def _lexsort_sample_time_neuron(b: np.ndarray, t: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """``np.lexsort((n, t, b))`` by three stable sorts; small integer keys as uint16, which
+    numpy sorts by radix (about twice as fast for large event lists)."""
+
+    def compact(keys: np.ndarray) -> np.ndarray:
+        return keys.astype(np.uint16) if keys.size and keys.max() < 1 << 16 else keys
+
+    order = np.argsort(compact(n), kind="stable")
+    order = order[np.argsort(t[order], kind="stable")]
+    return order[np.argsort(compact(b)[order], kind="stable")]
+
+
 class _Recorder:
     r"""Collects (batch, time, neuron, current) and builds a padded, sorted event list.
 
@@ -292,7 +304,7 @@ class _Recorder:
             empty = np.full((self.batch, 0), np.inf)
             return Spikes(empty, np.zeros((self.batch, 0), np.intp)), np.zeros((self.batch, 0))
         b, t, n, c = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        order = np.lexsort((n, t, b))
+        order = _lexsort_sample_time_neuron(b, t, n)
         b, t, n, c = b[order], t[order], n[order], c[order]
         counts = np.bincount(b, minlength=self.batch)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))

@@ -276,3 +276,16 @@ def test_large_batches_are_simulated_in_chunks_with_the_same_result(monkeypatch)
         np.testing.assert_array_equal(a.times, b.times)
         np.testing.assert_array_equal(a.ids, b.ids)
     assert np.isfinite(whole[1].times).sum() > 0
+
+
+@pytest.mark.parametrize("n_max", [9, 70_000])  # radix-sortable keys and keys that are not
+def test_event_lists_are_ordered_by_sample_time_and_neuron(n_max):
+    from snnlib.lif import _lexsort_sample_time_neuron
+
+    rng = np.random.default_rng(n_max)
+    for size in (0, 1, 500):
+        b = rng.integers(0, 7, size)
+        t = rng.integers(0, 5, size) * 0.5  # many exact ties in time
+        n = rng.integers(0, n_max, size)
+        np.testing.assert_array_equal(_lexsort_sample_time_neuron(b, t, n),
+                                      np.lexsort((n, t, b)))
