@@ -5,7 +5,8 @@ batch of 32, exact forward against the clock-driven one at dt = 0.5 ms (median o
 each, in the same run). Then accuracy against cost: a 5-200-3 network on latency-coded
 random inputs (5 input spikes per sample, uniform in [0, 30] ms), t_max = 100 ms. The
 clock-driven baseline integrates the same linear ODE exactly over each step (so its only error
-is the time grid) with dt = 0.01 ms, vectorized over batch and neurons. Reports median wall times, their ratio, and the clock-driven spike-time error.
+is the time grid) with dt = 0.01 ms, vectorized over batch and neurons. Reports median wall
+times, their ratio, and the clock-driven spike-time error.
 """
 
 from __future__ import annotations
