@@ -101,6 +101,29 @@ def _chains(outputs: Spikes, n_out: int, *columns: np.ndarray) -> tuple[np.ndarr
     return tuple(out)
 
 
+def _sum_rows(index: np.ndarray, values: np.ndarray, n_rows: int) -> np.ndarray:
+    """``out[i] = Σ values[index == i]``, by one sort and ``np.add.reduceat``."""
+    out = np.zeros((n_rows, values.shape[-1]))
+    order = np.argsort(index, kind="stable")
+    index = index[order]
+    starts = np.flatnonzero(np.diff(index, prepend=-1))
+    if starts.size:
+        out[index[starts]] = np.add.reduceat(values[order], starts, axis=0)
+    return out
+
+
+def _decay_adjoint(
+    lam_v: np.ndarray, lam_i: np.ndarray, gap: np.ndarray, p: LIFParams
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The adjoint a time ``gap`` earlier (no event in between):
+    :math:`\lambda_V \leftarrow \lambda_V e^{-g/\tau_m}`,
+    :math:`\lambda_I \leftarrow (\lambda_I - A\lambda_V)e^{-g/\tau_s} + A\lambda_V e^{-g/\tau_m}`,
+    :math:`A = \tau_m/(\tau_m - \tau_s)`."""
+    em, es = np.exp(-gap / p.tau_mem), np.exp(-gap / p.tau_syn)
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    return lam_v * em, (lam_i - A) * es + A * em
+
+
 def _backward_layer(
     W: np.ndarray,
     inputs: Spikes,
@@ -166,17 +189,87 @@ def _backward_layer(
         a = q = np.zeros((*t_in.shape, n_out))
     lam_i = (q - a) / (p.tau_syn - p.tau_mem)  # (batch, E, n_out)
     ids = np.where(real_in, inputs.ids, 0)
-    grad = np.zeros_like(W)
-    pre, contributions = ids[real_in], lam_i[real_in]
-    order = np.argsort(pre, kind="stable")
-    pre = pre[order]
-    starts = np.flatnonzero(np.diff(pre, prepend=-1))  # one sum per presynaptic neuron
-    if starts.size:
-        grad[pre[starts]] = -p.tau_syn * np.add.reduceat(contributions[order], starts, axis=0)
+    grad = -p.tau_syn * _sum_rows(ids[real_in], lam_i[real_in], W.shape[0])
     d_inputs = np.zeros(t_in.shape)
     if need_input_grad:
         d_inputs = np.where(real_in, np.sum(W[ids] * (a / p.tau_mem - lam_i), axis=-1), 0.0)
     return grad, d_inputs
+
+
+def _backward_recurrent_layer(
+    W: np.ndarray,
+    R: np.ndarray,
+    inputs: Spikes,
+    outputs: Spikes,
+    currents: np.ndarray,
+    direct: np.ndarray,
+    p: LIFParams,
+    need_input_grad: bool,
+    surrogate_slope: float | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Gradients of W and R and ∂L/∂t of the input spikes, for a recurrent layer.
+
+    A spike of neuron n at :math:`t_k` now also moves the layer's own currents, so its jump
+    gains the recurrent term and depends on every neuron's adjoint just after it:
+
+    .. math::
+
+        c_k = \frac{\partial L/\partial t_k + \vartheta\lambda_{V,n}^+
+              + \sum_j R_{nj}(\lambda_{V,j}^+ - \lambda_{I,j})}{\dot V^-_k}, \qquad
+        \lambda_{V,n}^- = \lambda_{V,n}^+ + c_k/\tau_\mathrm{mem}, \qquad
+        \frac{\partial L}{\partial R_{nj}} \mathrel{-}= \tau_\mathrm{syn}\lambda_{I,j}(t_k).
+
+    The sweep runs backwards over the layer's spikes (every sample at once), carrying
+    :math:`\lambda_V, \lambda_I` of all neurons between them in closed form; the adjoint just
+    before each spike is kept, and at an input spike it is read from the first layer spike
+    after it, as in the feed-forward case.
+    """
+    t_out, n_of = outputs
+    batch, n_spikes = t_out.shape
+    n = W.shape[1]
+    if n_spikes == 0:  # a silent layer: the adjoint is zero throughout
+        return np.zeros_like(W), np.zeros_like(R), np.zeros(inputs.times.shape)
+    v_dot = (currents - p.threshold) / p.tau_mem
+    if surrogate_slope is not None:
+        v_dot = np.full_like(v_dot, surrogate_slope)
+    lam_v, lam_i = np.zeros((batch, n)), np.zeros((batch, n))
+    kept_v, kept_i = np.zeros((batch, n_spikes, n)), np.zeros((batch, n_spikes, n))
+    later = np.full(batch, np.inf)  # time of the spike processed last (the next one in time)
+    rows = np.arange(batch)
+    for k in range(n_spikes - 1, -1, -1):
+        real = np.isfinite(t_out[:, k])
+        b, t, j = rows[real], t_out[real, k], n_of[real, k]
+        gap = np.where(np.isfinite(later[b]), later[b] - t, 0.0)[:, None]
+        lv, li = _decay_adjoint(lam_v[b], lam_i[b], gap, p)
+        c = (direct[b, k] + p.threshold * lv[np.arange(b.size), j]
+             + np.einsum("bj,bj->b", R[j], lv - li)) / v_dot[b, k]
+        lv[np.arange(b.size), j] += c / p.tau_mem
+        lam_v[b], lam_i[b], later[b] = lv, li, t
+        kept_v[b, k], kept_i[b, k] = lv, li
+    real_out = np.isfinite(t_out)
+    grad_r = -p.tau_syn * _sum_rows(n_of[real_out], kept_i[real_out], n)
+
+    # the adjoint at every input spike, from the first layer spike after it: rows laid end to
+    # end (padding last in its row) make one sorted key array for the whole batch
+    t_in = inputs.times
+    real_in = np.isfinite(t_in)
+    pad = 1.0 + max(np.max(t_in, where=real_in, initial=0.0),
+                    np.max(t_out, where=real_out, initial=0.0))
+    offset = 2.0 * pad * np.arange(batch)[:, None]
+    keys = (np.where(real_out, t_out, pad) + offset).ravel()
+    after = np.searchsorted(keys, np.where(real_in, t_in, pad) + offset, side="right")
+    after = np.minimum(after, keys.size - 1)  # flat index of that spike
+    has = real_in & real_out.ravel()[after] & (after // n_spikes == np.arange(batch)[:, None])
+    lv = np.where(has[..., None], kept_v.reshape(-1, n)[after], 0.0)
+    li = np.where(has[..., None], kept_i.reshape(-1, n)[after], 0.0)
+    gap = np.where(has, t_out.ravel()[after] - np.where(has, t_in, 0.0), 0.0)
+    lv, li = _decay_adjoint(lv, li, gap[..., None], p)
+    ids = np.where(real_in, inputs.ids, 0)
+    grad_w = -p.tau_syn * _sum_rows(ids[real_in], li[real_in], W.shape[0])
+    d_inputs = np.zeros(t_in.shape)
+    if need_input_grad:
+        d_inputs = np.where(real_in, np.sum(W[ids] * (lv - li), axis=-1), 0.0)
+    return grad_w, grad_r, d_inputs
 
 
 def loss_and_grad(
@@ -188,7 +281,10 @@ def loss_and_grad(
     t_max: float,
     loss: LossFunction = first_spike_cross_entropy,
     surrogate_slope: float | None = None,
-) -> tuple[float, list[np.ndarray]]:
+    recurrent: Sequence[np.ndarray | None] | None = None,
+    *,
+    max_spikes: int = 1000,
+) -> tuple[float, list[np.ndarray]] | tuple[float, list[np.ndarray], list[np.ndarray | None]]:
     r"""Batch-mean loss on the first output spike times and its exact gradient.
 
     Parameters
@@ -205,6 +301,8 @@ def loss_and_grad(
         For comparison only: replace every :math:`\dot V^-_k` by this constant (1/ms), i.e. drop
         the :math:`1/|\dot v|` factor of the exact jump, as a surrogate gradient does (a fixed
         bump in place of :math:`\delta(v - \vartheta)|\dot v|`). ``None`` (default): exact.
+    recurrent, max_spikes
+        Recurrent weights per layer and the spike cap, as for :func:`snnlib.lif.forward`.
 
     Returns
     -------
@@ -212,6 +310,9 @@ def loss_and_grad(
         The mean over the batch.
     grads : list of ndarray
         ``grads[l]`` has the shape of ``weights[l]``.
+    recurrent_grads : list
+        Only when ``recurrent`` is given: ``recurrent_grads[l]`` has the shape of
+        ``recurrent[l]``, ``None`` where that is ``None``.
 
     Notes
     -----
@@ -227,24 +328,42 @@ def loss_and_grad(
     ...                         LIFParams(), 30.0)
     >>> g.shape, bool(g[0, 0] < 0 < g[0, 1])   # raise the label's weight, lower the other
     ((1, 2), True)
+
+    With recurrent weights the gradient with respect to them comes third:
+
+    >>> L, grads, (g_rec,) = loss_and_grad(w, np.array([[0.0]]), np.array([[0]]), np.array([0]),
+    ...                                    LIFParams(), 30.0, recurrent=[np.zeros((2, 2))])
+    >>> g_rec.shape
+    (2, 2)
     """
     if surrogate_slope is not None:
         surrogate_slope = check_real(surrogate_slope, "surrogate_slope", positive=True)
-    layers = _forward(weights, input_times, input_ids, params, t_max)
+    layers = _forward(weights, input_times, input_ids, params, t_max, recurrent,
+                      max_spikes=max_spikes)
     weights = [np.asarray(w, dtype=np.float64) for w in weights]
+    rec = [None if R is None else np.asarray(R, dtype=np.float64)
+           for R in (recurrent or [None] * len(weights))]
     n_out = weights[-1].shape[1]
     outputs, _ = layers[-1]
     value = loss(first_spike_times(outputs, n_out), labels, t_max)
     batch = outputs.times.shape[0]
     direct = _first_spike_direct(outputs, n_out, value.dloss_dt / batch)
     grads: list[np.ndarray] = [np.empty(0)] * len(weights)
+    rec_grads: list[np.ndarray | None] = [None] * len(weights)
     inputs_of = [Spikes(np.asarray(input_times, float), np.asarray(input_ids))] + \
         [spikes for spikes, _ in layers[:-1]]
     for k in range(len(weights) - 1, -1, -1):
         spikes, currents = layers[k]
         below = inputs_of[k]
         below = Spikes(below.times, np.where(np.isfinite(below.times), below.ids, 0))
-        grads[k], direct = _backward_layer(weights[k], below, spikes, currents, direct, params,
-                                           need_input_grad=k > 0,
-                                           surrogate_slope=surrogate_slope)
-    return float(np.mean(value.loss)), grads
+        if rec[k] is None:
+            grads[k], direct = _backward_layer(weights[k], below, spikes, currents, direct,
+                                               params, need_input_grad=k > 0,
+                                               surrogate_slope=surrogate_slope)
+        else:
+            grads[k], rec_grads[k], direct = _backward_recurrent_layer(
+                weights[k], rec[k], below, spikes, currents, direct, params,
+                need_input_grad=k > 0, surrogate_slope=surrogate_slope)
+    if recurrent is None:
+        return float(np.mean(value.loss)), grads
+    return float(np.mean(value.loss)), grads, rec_grads

@@ -42,6 +42,7 @@ forward_on_grid
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -52,6 +53,7 @@ from snnlib._validation import check_finite_array, check_real
 
 __all__ = [
     "LIFParams",
+    "SpikeLimitError",
     "Spikes",
     "first_spike_times",
     "forward",
@@ -415,14 +417,137 @@ def _simulate_layer(
     return rec.spikes()
 
 
+# ---------------------------------------------------------------------------------------
+# Recurrent layers: event by event
+# ---------------------------------------------------------------------------------------
+
+
+class SpikeLimitError(ValueError, RuntimeError):
+    """A neuron of a recurrent layer exceeded ``max_spikes`` spikes in one sample.
+
+    Strong positive recurrence can make the currents grow with every spike, the interspike
+    intervals shrink geometrically and the number of spikes before ``t_max`` unbounded (a
+    burst that no exact simulation can finish). The simulation stops with this error
+    instead of looping; it is a ``ValueError`` (the weights are outside what can be
+    simulated) and a ``RuntimeError`` (it is found while running).
+    """
+
+
+def _check_recurrent(recurrent: object, weights: list[np.ndarray]) -> list[np.ndarray | None]:
+    """``None`` or one entry per layer, each ``None`` or an (n_l, n_l) finite array."""
+    if recurrent is None:
+        return [None] * len(weights)
+    if isinstance(recurrent, np.ndarray) or not isinstance(recurrent, Sequence):
+        raise TypeError("recurrent must be None or a list with one entry per layer, each None "
+                        "or an (n, n) array")
+    if len(recurrent) != len(weights):
+        raise ValueError(f"recurrent must have one entry per layer ({len(weights)}), "
+                         f"got {len(recurrent)}")
+    out: list[np.ndarray | None] = []
+    for k, (R, W) in enumerate(zip(recurrent, weights, strict=True)):
+        if R is not None:
+            R = check_finite_array(R, f"recurrent[{k}]", ndim=2)
+            n = W.shape[1]
+            if R.shape != (n, n):
+                raise ValueError(f"recurrent[{k}] must have shape ({n}, {n}) (layer {k} has "
+                                 f"{n} neurons), got {R.shape}")
+        out.append(R)
+    return out
+
+
+def _check_max_spikes(max_spikes: object) -> int:
+    if isinstance(max_spikes, bool) or not isinstance(max_spikes, numbers.Integral):
+        raise TypeError(f"max_spikes must be a positive integer, got {max_spikes!r}")
+    if max_spikes < 1:
+        raise ValueError(f"max_spikes must be a positive integer, got {max_spikes!r}")
+    return int(max_spikes)
+
+
+def _next_crossing(
+    V: np.ndarray, I: np.ndarray, duration: np.ndarray, p: LIFParams
+) -> np.ndarray:
+    """Time from now to each neuron's first crossing within ``duration`` (``+inf`` if none).
+
+    A neuron already at ϑ (two neurons crossing within rounding of each other) fires now.
+    """
+    s = np.full(V.shape, np.inf)
+    now = V >= p.threshold
+    s[now] = 0.0
+    rows, cols = np.nonzero(~now & (np.broadcast_to(duration, V.shape) > 0))
+    crosses, lo, hi = _bracket(V[rows, cols], I[rows, cols], duration[rows, 0], p)
+    rows, cols = rows[crosses], cols[crosses]
+    s[rows, cols] = _refine(V[rows, cols], I[rows, cols], lo[crosses], hi[crosses], p)
+    return s
+
+
+def _simulate_recurrent_layer(
+    W: np.ndarray, R: np.ndarray, times: np.ndarray, ids: np.ndarray, p: LIFParams,
+    t_max: float, max_spikes: int,
+) -> tuple[Spikes, np.ndarray]:
+    r"""A layer whose own spikes feed back: when neuron i fires, row :math:`R_{i\cdot}` is
+    added to the layer's currents.
+
+    Neurons now interact, so the layer advances event by event, every sample at once: from
+    its current time each sample goes to whichever comes first, its next input or the
+    earliest threshold crossing of any of its neurons (searched on the closed-form trajectory,
+    as in the feed-forward case). Until that event nothing changes any current, so the
+    earliest crossing is exact. The loop runs over events; each step is vectorized over the
+    samples still running and their neurons.
+    """
+    batch, n = times.shape[0], W.shape[1]
+    rec = _Recorder(batch)
+    V, I = np.zeros((batch, n)), np.zeros((batch, n))
+    now = np.zeros(batch)
+    pointer = np.zeros(batch, np.intp)
+    counts = np.zeros((batch, n), np.intp)
+    padded = np.concatenate([np.where(times <= t_max, times, np.inf),
+                             np.full((batch, 1), np.inf)], axis=1)
+    live = np.arange(batch)
+    while live.size:
+        t_in = padded[live, pointer[live]]
+        horizon = np.minimum(t_in, t_max)
+        s = _next_crossing(V[live], I[live], (horizon - now[live])[:, None], p)
+        fires = np.argmin(s, axis=1)
+        s_fire = s[np.arange(live.size), fires]
+        spike = np.isfinite(s_fire)
+        arrive = ~spike & np.isfinite(t_in)
+        step = np.where(spike, s_fire, np.where(arrive, t_in - now[live], 0.0))[:, None]
+        a, b = _coefficients(V[live], I[live], p)
+        V[live] = _voltage(a, b, step, p)
+        I[live] *= np.exp(-step / p.tau_syn)
+        now[live] += step[:, 0]
+        # the samples whose next event is a spike of neuron `fires`
+        rows, k = live[spike], fires[spike]
+        rec.add(rows, now[rows], k, I[rows, k])
+        V[rows, k] = 0.0
+        I[rows] += R[k]
+        counts[rows, k] += 1
+        if rows.size and counts[rows, k].max() > max_spikes:
+            j = int(np.argmax(counts[rows, k]))
+            raise SpikeLimitError(
+                f"neuron {int(k[j])} of a recurrent layer fired more than max_spikes = "
+                f"{max_spikes} times in sample {int(rows[j])} before t = {now[rows[j]]:.6g} ms "
+                "(a runaway burst from positive recurrence?); lower the recurrent weights or "
+                "raise max_spikes")
+        # the samples whose next event is an input
+        rows = live[arrive]
+        I[rows] += W[ids[rows, pointer[rows]]]
+        pointer[rows] += 1
+        live = live[spike | arrive]
+    return rec.spikes()
+
+
 def forward(
     weights: Sequence[np.ndarray],
     input_times: np.ndarray,
     input_ids: np.ndarray,
     params: LIFParams,
     t_max: float,
+    recurrent: Sequence[np.ndarray | None] | None = None,
+    *,
+    max_spikes: int = 1000,
 ) -> list[Spikes]:
-    r"""Simulate a feed-forward LIF network exactly, event by event, up to ``t_max``.
+    r"""Simulate a LIF network exactly, event by event, up to ``t_max``.
 
     Parameters
     ----------
@@ -436,6 +561,15 @@ def forward(
     params : LIFParams
     t_max : float
         End of the simulation (ms); spikes after it are not produced.
+    recurrent : list, optional
+        ``None`` (feed-forward, the default) or one entry per layer, each ``None`` or an
+        (n_l, n_l) array R: when neuron i of layer l fires, ``recurrent[l][i, j]`` is added to
+        the current of neuron j of the same layer (rows presynaptic, as for ``weights``; any
+        sign, self-connections allowed). Recurrent layers are simulated event by event.
+    max_spikes : int, optional
+        Cap on the spikes of one neuron of a recurrent layer in one sample (default 1000).
+        Positive recurrence can produce a burst with unboundedly many spikes before
+        ``t_max``; past the cap the simulation raises :class:`SpikeLimitError`.
 
     Returns
     -------
@@ -446,7 +580,10 @@ def forward(
     ------
     ValueError, TypeError
         For unsorted, NaN or negative times, ids out of range, mismatched shapes, weights
-        whose shapes do not chain, ``t_max <= 0``.
+        whose shapes do not chain, ``t_max <= 0``, recurrent weights that are not finite or
+        not (n_l, n_l).
+    SpikeLimitError
+        When a neuron of a recurrent layer exceeds ``max_spikes``.
 
     Examples
     --------
@@ -455,8 +592,16 @@ def forward(
     >>> out = forward([np.array([[10.0]])], np.array([[0.0]]), np.array([[0]]), LIFParams(), 50.0)
     >>> np.round(out[0].times, 6)
     array([[2.826252]])
+
+    With a recurrent self-connection of weight 2 the first spike drives a second one:
+
+    >>> out = forward([np.array([[10.0]])], np.array([[0.0]]), np.array([[0]]), LIFParams(), 50.0,
+    ...               recurrent=[np.array([[2.0]])])
+    >>> np.round(out[0].times, 6)
+    array([[2.826252, 7.291849]])
     """
-    return [spikes for spikes, _ in _forward(weights, input_times, input_ids, params, t_max)]
+    return [spikes for spikes, _ in _forward(weights, input_times, input_ids, params, t_max,
+                                             recurrent, max_spikes=max_spikes)]
 
 
 def _forward(
@@ -465,12 +610,22 @@ def _forward(
     input_ids: np.ndarray,
     params: LIFParams,
     t_max: float,
+    recurrent: Sequence[np.ndarray | None] | None = None,
+    *,
+    max_spikes: int = 1000,
 ) -> list[tuple[Spikes, np.ndarray]]:
-    """:func:`forward`, also returning each spike's synaptic current (for the backward pass)."""
+    """:func:`forward`, also returning each spike's synaptic current just before the spike
+    (for the backward pass)."""
     weights, times, ids, t_max = _check_network(weights, input_times, input_ids, params, t_max)
+    recurrent = _check_recurrent(recurrent, weights)
+    max_spikes = _check_max_spikes(max_spikes)
     layers = []
-    for W in weights:
-        spikes, currents = _simulate_layer(W, times, ids, params, t_max)
+    for W, R in zip(weights, recurrent, strict=True):
+        if R is None:
+            spikes, currents = _simulate_layer(W, times, ids, params, t_max)
+        else:
+            spikes, currents = _simulate_recurrent_layer(W, R, times, ids, params, t_max,
+                                                         max_spikes)
         layers.append((spikes, currents))
         times, ids = spikes
     return layers

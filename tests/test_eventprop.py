@@ -102,3 +102,119 @@ def test_surrogate_slope_biases_the_gradient():
     assert 0.0 < cosine < 0.999  # correlated, but not the same direction
     with pytest.raises(ValueError, match="surrogate_slope must be > 0"):
         loss_and_grad(weights, times, ids, labels, P, T_MAX, surrogate_slope=0.0)
+
+
+# ---------------------------------------------------------------------------------------
+# Recurrent layers
+# ---------------------------------------------------------------------------------------
+
+H_REC = 1e-5  # central differences: truncation O(H²), rounding ≈ ε|L|/H, both ≪ 1e-7 relative
+
+
+def recurrent_network(seed, sizes, batch, rec_spread=1.0, layers=None, **weight_kwargs):
+    weights, times, ids, labels = network(seed, sizes, batch, **weight_kwargs)
+    rng = np.random.default_rng(1000 + seed)
+    layers = range(len(sizes) - 1) if layers is None else layers
+    recurrent = [rng.normal(0.0, rec_spread, size=(n, n)) if k in layers else None
+                 for k, n in enumerate(sizes[1:])]
+    return weights, recurrent, times, ids, labels
+
+
+def check_recurrent_against_finite_differences(weights, recurrent, times, ids, labels, loss=None):
+    """Every input and recurrent weight whose ±H perturbation keeps all spike counts: the
+    gradient agrees with central differences to 1e-7 relative, above the rounding floor."""
+    kwargs = {} if loss is None else {"loss": loss}
+
+    def run(w, r):
+        return loss_and_grad(w, times, ids, labels, P, T_MAX, recurrent=r, **kwargs)
+
+    def counts(w, r):
+        return [int(np.isfinite(s.times).sum())
+                for s in forward(w, times, ids, P, T_MAX, recurrent=r)]
+
+    value, grads, rec_grads = run(weights, recurrent)
+    base = counts(weights, recurrent)
+    floor = 50 * np.finfo(float).eps * max(1.0, abs(value)) / H_REC
+    checked = {"weights": 0, "recurrent": 0}
+    nonzero = 0
+    for name, params, gradient in (("weights", weights, grads),
+                                   ("recurrent", recurrent, rec_grads)):
+        for k, A in enumerate(params):
+            if A is None:
+                assert gradient[k] is None
+                continue
+            assert gradient[k].shape == A.shape
+            for idx in np.ndindex(A.shape):
+                shifted = []
+                for sign in (1, -1):
+                    w, r = [x.copy() for x in weights], [None if x is None else x.copy()
+                                                        for x in recurrent]
+                    (w if name == "weights" else r)[k][idx] += sign * H_REC
+                    shifted.append((w, r))
+                if any(counts(w, r) != base for w, r in shifted):
+                    continue
+                fd = (run(*shifted[0])[0] - run(*shifted[1])[0]) / (2 * H_REC)
+                assert abs(fd - gradient[k][idx]) <= 1e-7 * abs(fd) + floor, \
+                    (name, k, idx, fd, gradient[k][idx])
+                checked[name] += 1
+                nonzero += abs(fd) > 100 * floor
+    return checked, nonzero, base
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_recurrent_two_layers(seed):
+    checked, nonzero, counts = check_recurrent_against_finite_differences(
+        *recurrent_network(seed, (4, 6, 3), 3))
+    assert checked["weights"] >= 30 and checked["recurrent"] >= 30 and nonzero >= 20
+    assert counts[0] > 6
+
+
+def test_recurrent_three_layers_with_regression_loss():
+    weights, recurrent, times, ids, _ = recurrent_network(4, (3, 5, 4, 2), 2, layers=(0, 1),
+                                                             mean=2.5, spread=1.0)
+    targets = np.full((2, 2), 15.0)
+    checked, nonzero, counts = check_recurrent_against_finite_differences(
+        weights, recurrent, times, ids, targets, loss=spike_time_regression)
+    assert min(counts) > 0 and checked["recurrent"] >= 20 and nonzero >= 10
+
+
+def test_recurrent_gradient_of_zero_recurrence_is_the_feed_forward_gradient():
+    weights, times, ids, labels = network(2, (4, 6, 3), 4)
+    value, grads = loss_and_grad(weights, times, ids, labels, P, T_MAX)
+    zeros = [np.zeros((6, 6)), np.zeros((3, 3))]
+    value_r, grads_r, rec = loss_and_grad(weights, times, ids, labels, P, T_MAX, recurrent=zeros)
+    assert value_r == pytest.approx(value, rel=1e-12)
+    for g, g_r in zip(grads, grads_r, strict=True):
+        np.testing.assert_allclose(g_r, g, rtol=1e-9, atol=1e-12)
+    assert all(r.shape == z.shape and np.abs(r).max() > 0 for r, z in zip(rec, zeros, strict=True))
+    # all-None recurrence: the feed-forward path, and the three-part return of the contract
+    value_n, grads_n, rec_n = loss_and_grad(weights, times, ids, labels, P, T_MAX,
+                                            recurrent=[None, None])
+    assert value_n == value and rec_n == [None, None]
+    for g, g_n in zip(grads, grads_n, strict=True):
+        np.testing.assert_array_equal(g_n, g)
+
+
+def test_recurrent_batch_mean_equals_mean_of_single_samples():
+    weights, recurrent, times, ids, labels = recurrent_network(7, (4, 8, 3), 4)
+    value, grads, rec = loss_and_grad(weights, times, ids, labels, P, T_MAX, recurrent=recurrent)
+    singles = [loss_and_grad(weights, times[b:b + 1], ids[b:b + 1], labels[b:b + 1], P, T_MAX,
+                             recurrent=recurrent) for b in range(4)]
+    assert value == pytest.approx(np.mean([s[0] for s in singles]), rel=1e-12)
+    for k in range(2):
+        np.testing.assert_allclose(grads[k], np.mean([s[1][k] for s in singles], axis=0),
+                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(rec[k], np.mean([s[2][k] for s in singles], axis=0),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_recurrent_silent_layer_and_bad_input():
+    weights, times, ids, labels = network(1, (4, 6, 3), 2, mean=-1.0, spread=0.1)
+    value, grads, rec = loss_and_grad(weights, times, ids, labels, P, T_MAX,
+                                      recurrent=[np.ones((6, 6)), None])
+    assert np.isfinite(value) and all(np.all(g == 0) for g in grads) and np.all(rec[0] == 0)
+    with pytest.raises(ValueError, match=r"recurrent\[1\] must have shape \(3, 3\)"):
+        loss_and_grad(weights, times, ids, labels, P, T_MAX, recurrent=[None, np.ones((6, 6))])
+    with pytest.raises(ValueError, match="finite"):
+        loss_and_grad(weights, times, ids, labels, P, T_MAX,
+                      recurrent=[np.full((6, 6), np.nan), None])

@@ -6,6 +6,7 @@ import pytest
 from snnlib.convergence import fit_power_law
 from snnlib.lif import (
     LIFParams,
+    SpikeLimitError,
     Spikes,
     first_spike_times,
     forward,
@@ -289,3 +290,152 @@ def test_event_lists_are_ordered_by_sample_time_and_neuron(n_max):
         n = rng.integers(0, n_max, size)
         np.testing.assert_array_equal(_lexsort_sample_time_neuron(b, t, n),
                                       np.lexsort((n, t, b)))
+
+
+# ---------------------------------------------------------------------------------------
+# Recurrent layers
+# ---------------------------------------------------------------------------------------
+
+
+def reference_recurrent_sample(W, R, in_times, in_ids, p, t_max, dt=2e-3):
+    """One sample of a recurrent layer, independently of snnlib: all neurons on a fine grid
+    (superposition of input and recurrent PSPs minus resets), the earliest grid point where
+    any neuron is at or above ϑ, each such neuron's crossing bisected, the earliest becomes a
+    spike, and the scan restarts from there."""
+    n = W.shape[1]
+    keep = np.isfinite(in_times) & (in_times <= t_max)
+    ev_t, ev_w = in_times[keep], W[in_ids[keep]]  # presynaptic events and their rows
+    own_t, own_n = [], []
+    grid = np.arange(0.0, t_max + dt, dt)
+
+    def voltage(t, strictly_before):
+        t = np.atleast_1d(t)
+        all_t = np.concatenate([ev_t, own_t])
+        all_w = np.concatenate([ev_w, R[np.array(own_n, int)].reshape(-1, n)])
+        v = psp(t[:, None] - all_t[None, :], p) @ all_w
+        for tk, k in zip(own_t, own_n, strict=True):
+            d = t - tk
+            v[:, k] -= p.threshold * np.where(d > 0 if strictly_before else d >= 0,
+                                              np.exp(-np.maximum(d, 0) / p.tau_mem), 0)
+        return v
+
+    start = 1
+    while True:
+        v = voltage(grid[start:], strictly_before=True)
+        hit = np.flatnonzero((v >= p.threshold).any(axis=1))
+        if hit.size == 0:
+            return [np.array([t for t, k in zip(own_t, own_n, strict=True) if k == j])
+                    for j in range(n)]
+        j = start + hit[0]
+        best = (np.inf, -1)
+        for k in np.flatnonzero(v[hit[0]] >= p.threshold):
+            lo, hi = grid[j - 1], grid[j]
+            for _ in range(80):
+                mid = 0.5 * (lo + hi)
+                if voltage(mid, strictly_before=True)[0, k] >= p.threshold:
+                    hi = mid
+                else:
+                    lo = mid
+            best = min(best, (hi, k))
+        own_t.append(best[0])
+        own_n.append(best[1])
+        start = j
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_recurrent_layer_against_reference(seed):
+    """Excitatory and inhibitory recurrence, self-connections, several spikes per neuron."""
+    rng = np.random.default_rng(100 + seed)
+    n_in, n, t_max = 3, 4, 60.0
+    W = rng.normal(1.5, 1.0, size=(n_in, n))
+    R = rng.normal(0.0, 1.0, size=(n, n))
+    times, ids = random_inputs(rng, 3, n_in, 8, t_max)
+    (out,) = forward([W], times, ids, P, t_max, recurrent=[R])
+    got = as_per_neuron(out, n)
+    n_spikes = 0
+    for b in range(3):
+        ref = reference_recurrent_sample(W, R, times[b], ids[b], P, t_max)
+        for j in range(n):
+            assert got[b][j].size == ref[j].size, (b, j)
+            np.testing.assert_allclose(got[b][j], ref[j], rtol=0, atol=1e-9)
+            n_spikes += got[b][j].size
+    assert n_spikes > 2 * 3  # recurrence at work: more than a couple of spikes per sample
+
+
+def test_recurrence_changes_the_dynamics_and_none_is_feed_forward():
+    rng = np.random.default_rng(3)
+    W1, W2 = rng.normal(1.5, 1.0, size=(3, 5)), rng.normal(0.8, 1.0, size=(5, 2))
+    times, ids = random_inputs(rng, 4, 3, 10, 80.0)
+    plain = forward([W1, W2], times, ids, P, 80.0)
+    for recurrent in ([None, None], [np.zeros((5, 5)), None], [None, np.zeros((2, 2))]):
+        same = forward([W1, W2], times, ids, P, 80.0, recurrent=recurrent)
+        for a, b in zip(plain, same, strict=True):
+            np.testing.assert_array_equal(a.ids, b.ids)
+            np.testing.assert_allclose(a.times, b.times, rtol=0, atol=1e-12)
+    excited = forward([W1, W2], times, ids, P, 80.0, recurrent=[np.full((5, 5), 0.5), None])
+    inhibited = forward([W1, W2], times, ids, P, 80.0, recurrent=[np.full((5, 5), -0.5), None])
+    count = lambda s: int(np.isfinite(s.times).sum())  # noqa: E731
+    assert count(inhibited[0]) < count(plain[0]) < count(excited[0])
+
+
+def test_recurrent_batch_equals_single_runs():
+    rng = np.random.default_rng(8)
+    W, R = rng.normal(1.5, 1.0, size=(3, 4)), rng.normal(0.0, 1.0, size=(4, 4))
+    times, ids = random_inputs(rng, 5, 3, 9, 60.0)
+    (batch,) = forward([W], times, ids, P, 60.0, recurrent=[R])
+    for b in range(5):
+        (one,) = forward([W], times[b:b + 1], ids[b:b + 1], P, 60.0, recurrent=[R])
+        k = one.times.shape[1]
+        np.testing.assert_array_equal(one.times[0], batch.times[b, :k])
+        assert np.isinf(batch.times[b, k:]).all()
+
+
+def test_runaway_burst_hits_the_spike_cap():
+    W, R = np.array([[10.0]]), np.array([[40.0]])
+    with pytest.raises(SpikeLimitError, match="max_spikes = 50"):
+        forward([W], np.array([[0.0]]), np.array([[0]]), P, 50.0, recurrent=[R], max_spikes=50)
+    # a ValueError and a RuntimeError, for callers that catch either
+    assert issubclass(SpikeLimitError, ValueError) and issubclass(SpikeLimitError, RuntimeError)
+    # a bounded burst stays under the cap and is simulated
+    (out,) = forward([W], np.array([[0.0]]), np.array([[0]]), P, 50.0,
+                     recurrent=[np.array([[4.0]])], max_spikes=50)
+    assert 1 < np.isfinite(out.times).sum() <= 50
+
+
+@pytest.mark.parametrize(
+    ("recurrent", "kwargs", "error", "match"),
+    [
+        (np.zeros((2, 2)), {}, TypeError, "one entry per layer"),
+        ([np.zeros((2, 2)), None], {}, ValueError, "one entry per layer"),
+        ([np.zeros((3, 3))], {}, ValueError, r"recurrent\[0\] must have shape \(2, 2\)"),
+        ([np.zeros(2)], {}, ValueError, r"recurrent\[0\] must have 2 dimension"),
+        ([np.array([[0.0, np.nan], [0.0, 0.0]])], {}, ValueError, "finite"),
+        ([np.array([[0.0, np.inf], [0.0, 0.0]])], {}, ValueError, "finite"),
+        ([[["a", "b"], ["c", "d"]]], {}, TypeError, "real numbers"),
+        ([np.zeros((2, 2))], {"max_spikes": 0}, ValueError, "max_spikes"),
+        ([np.zeros((2, 2))], {"max_spikes": 2.5}, TypeError, "max_spikes"),
+    ],
+)
+def test_bad_recurrent_input(recurrent, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        forward([np.ones((1, 2))], np.array([[0.0]]), np.array([[0]]), P, 10.0,
+                recurrent=recurrent, **kwargs)
+
+
+def test_two_layers_both_recurrent_against_reference():
+    rng = np.random.default_rng(21)
+    W1, W2 = rng.normal(1.5, 1.0, size=(3, 4)), rng.normal(1.0, 1.0, size=(4, 2))
+    R1, R2 = rng.normal(0.0, 1.0, size=(4, 4)), rng.normal(0.0, 1.0, size=(2, 2))
+    times, ids = random_inputs(rng, 2, 3, 8, 60.0)
+    hidden, output = forward([W1, W2], times, ids, P, 60.0, recurrent=[R1, R2])
+    for b in range(2):
+        ref_hidden = reference_recurrent_sample(W1, R1, times[b], ids[b], P, 60.0)
+        got_hidden = as_per_neuron(hidden, 4)[b]
+        for got, ref in zip(got_hidden, ref_hidden, strict=True):
+            np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9)
+        # the next layer driven by the exact hidden spikes
+        ref_out = reference_recurrent_sample(W2, R2, hidden.times[b], hidden.ids[b], P, 60.0)
+        for got, ref in zip(as_per_neuron(output, 2)[b], ref_out, strict=True):
+            assert got.size == ref.size
+            np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9)
+    assert np.isfinite(output.times).sum() > 0
