@@ -1,4 +1,4 @@
-r"""Data sets: the Yin-Yang classification task and latency encoding.
+r"""Data sets: the Yin-Yang classification task, latency encoding, and a memory task.
 
 The Yin-Yang data set (Kriener, Göltz & Petrovici 2022) places points in a disc of radius
 :math:`r_\mathrm{big}` divided into three classes: yin, yang and two small dots of radius
@@ -15,6 +15,8 @@ yin_yang
     41 (validation, 1000) and 40 (test, 1000).
 latency_encode
     Features to input spike times :math:`t = t_\max x` (plus a bias spike at 0).
+delayed_recall
+    Which of two channels spiked, with the answer read out after a late cue.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from snnlib._validation import check_finite_array, check_real
 
-__all__ = ["latency_encode", "yin_yang", "yin_yang_class"]
+__all__ = ["delayed_recall", "latency_encode", "yin_yang", "yin_yang_class"]
 
 
 def yin_yang_class(
@@ -127,3 +129,40 @@ def latency_encode(
     order = np.argsort(times, axis=1, kind="stable")
     rows = np.arange(X.shape[0])[:, None]
     return times[rows, order], np.asarray(ids)[rows, order].astype(np.intp)
+
+
+def delayed_recall(
+    n: int, seed: int, cue_time: float = 100.0, jitter: float = 5.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""A task that needs memory: which of two channels spiked, asked long after.
+
+    Each sample has two input events: one spike on channel :math:`y \in \{0, 1\}` (the label)
+    at a time drawn uniformly from :math:`[0, \text{jitter}]`, and a cue spike on channel 2 at
+    ``cue_time``. The answer is read out after the cue, when a trace of the stimulus decayed
+    with :math:`\tau_\mathrm{mem}` has shrunk by :math:`e^{-(t_c - t)/\tau_\mathrm{mem}}`
+    (below 1 % for the defaults and :math:`\tau_\mathrm{mem}` = 20 ms). Chapter 7.
+
+    Returns
+    -------
+    times, ids : ndarray, shape (n, 2)
+        Input events, sorted per sample (the format of :func:`snnlib.lif.forward`).
+    labels : ndarray of int, shape (n,)
+
+    Examples
+    --------
+    >>> times, ids, labels = delayed_recall(3, seed=0)
+    >>> times[:, 1].tolist(), ids[:, 1].tolist(), bool(np.all(ids[:, 0] == labels))
+    ([100.0, 100.0, 100.0], [2, 2, 2], True)
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    cue_time = check_real(cue_time, "cue_time", positive=True)
+    jitter = check_real(jitter, "jitter", positive=True)
+    if jitter >= cue_time:
+        raise ValueError(f"jitter must be < cue_time, got {jitter!r} >= {cue_time!r}")
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, size=n)
+    onset = rng.uniform(0.0, jitter, size=n)
+    times = np.stack([onset, np.full(n, cue_time)], axis=1)
+    ids = np.stack([labels, np.full(n, 2)], axis=1).astype(np.intp)
+    return times, ids, labels

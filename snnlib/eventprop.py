@@ -64,11 +64,14 @@ __all__ = ["loss_and_grad"]
 LossFunction = Callable[[np.ndarray, np.ndarray, float], LossValue]
 
 
-def _first_spike_direct(spikes: Spikes, n_out: int, dloss_dt: np.ndarray) -> np.ndarray:
-    """Place ∂ℓ/∂t of each output neuron's first spike at that spike's position."""
+def _first_spike_direct(
+    spikes: Spikes, n_out: int, dloss_dt: np.ndarray, after: float
+) -> np.ndarray:
+    """Place ∂ℓ/∂t of each output neuron's first spike (at or after ``after``) at that
+    spike's position."""
     times, ids = spikes
     real = np.isfinite(times)
-    first = first_spike_times(spikes, n_out)
+    first = first_spike_times(spikes, n_out, after)
     rows = np.broadcast_to(np.arange(times.shape[0])[:, None], times.shape)
     # a neuron cannot fire twice at one instant (V = 0 after the reset), so equality with the
     # first spike time picks exactly one event per neuron
@@ -284,6 +287,7 @@ def loss_and_grad(
     recurrent: Sequence[np.ndarray | None] | None = None,
     *,
     max_spikes: int = 1000,
+    readout_start: float = 0.0,
 ) -> tuple[float, list[np.ndarray]] | tuple[float, list[np.ndarray], list[np.ndarray | None]]:
     r"""Batch-mean loss on the first output spike times and its exact gradient.
 
@@ -303,6 +307,10 @@ def loss_and_grad(
         bump in place of :math:`\delta(v - \vartheta)|\dot v|`). ``None`` (default): exact.
     recurrent, max_spikes
         Recurrent weights per layer and the spike cap, as for :func:`snnlib.lif.forward`.
+    readout_start : float, optional
+        Start of the decision window (ms, default 0): the loss sees each output neuron's
+        first spike at or after it, measured from it (times ``t - readout_start``, horizon
+        ``t_max - readout_start``); earlier output spikes do not count.
 
     Returns
     -------
@@ -345,9 +353,12 @@ def loss_and_grad(
            for R in (recurrent or [None] * len(weights))]
     n_out = weights[-1].shape[1]
     outputs, _ = layers[-1]
-    value = loss(first_spike_times(outputs, n_out), labels, t_max)
+    start = check_real(readout_start, "readout_start")
+    if not 0.0 <= start < t_max:
+        raise ValueError(f"readout_start must lie in [0, t_max) = [0, {t_max}), got {start!r}")
+    value = loss(first_spike_times(outputs, n_out, start) - start, labels, t_max - start)
     batch = outputs.times.shape[0]
-    direct = _first_spike_direct(outputs, n_out, value.dloss_dt / batch)
+    direct = _first_spike_direct(outputs, n_out, value.dloss_dt / batch, start)
     grads: list[np.ndarray] = [np.empty(0)] * len(weights)
     rec_grads: list[np.ndarray | None] = [None] * len(weights)
     inputs_of = [Spikes(np.asarray(input_times, float), np.asarray(input_ids))] + \

@@ -631,19 +631,23 @@ def _forward(
     return layers
 
 
-def first_spike_times(spikes: Spikes, n_neurons: int) -> np.ndarray:
-    """The first spike time of every neuron, shape (batch, n_neurons); ``+inf`` if silent.
+def first_spike_times(spikes: Spikes, n_neurons: int, after: float = 0.0) -> np.ndarray:
+    """The first spike time at or after ``after`` of every neuron, shape (batch, n_neurons);
+    ``+inf`` if there is none.
 
     Examples
     --------
     >>> s = Spikes(np.array([[1.0, 2.0, np.inf]]), np.array([[1, 1, 0]]))
     >>> first_spike_times(s, 3).tolist()
     [[inf, 1.0, inf]]
+    >>> first_spike_times(s, 3, after=1.5).tolist()
+    [[inf, 2.0, inf]]
     """
+    after = check_real(after, "after")
     times, ids = spikes
     out = np.full((times.shape[0], n_neurons), np.inf)
     rows = np.broadcast_to(np.arange(times.shape[0])[:, None], times.shape)
-    real = np.isfinite(times)
+    real = np.isfinite(times) & (times >= after)
     np.minimum.at(out, (rows[real], ids[real]), times[real])
     return out
 

@@ -87,17 +87,28 @@ def init_weights(
             for k, (mu, sd) in enumerate(zip(means, stds, strict=True))]
 
 
-def predict(weights, input_times, input_ids, params: LIFParams, t_max: float) -> np.ndarray:
-    """Index of the first output neuron to fire, or -1 if the output layer is silent."""
-    out = forward(weights, input_times, input_ids, params, t_max)[-1]
-    first = first_spike_times(out, weights[-1].shape[1])
+def predict(
+    weights, input_times, input_ids, params: LIFParams, t_max: float, recurrent=None,
+    readout_start: float = 0.0,
+) -> np.ndarray:
+    """Index of the first output neuron to fire at or after ``readout_start``, or -1 if the
+    output layer is silent then.
+
+    ``recurrent`` as for :func:`snnlib.lif.forward`.
+    """
+    out = forward(weights, input_times, input_ids, params, t_max, recurrent)[-1]
+    first = first_spike_times(out, weights[-1].shape[1], readout_start)
     winner = np.argmin(first, axis=1)
     return np.where(np.isfinite(first.min(axis=1)), winner, -1)
 
 
-def accuracy(weights, input_times, input_ids, labels, params: LIFParams, t_max: float) -> float:
+def accuracy(
+    weights, input_times, input_ids, labels, params: LIFParams, t_max: float, recurrent=None,
+    readout_start: float = 0.0,
+) -> float:
     """Fraction of samples whose first output spike comes from the label's neuron."""
-    return float(np.mean(predict(weights, input_times, input_ids, params, t_max) == labels))
+    guesses = predict(weights, input_times, input_ids, params, t_max, recurrent, readout_start)
+    return float(np.mean(guesses == labels))
 
 
 @dataclass
@@ -124,16 +135,21 @@ def train(
     loss: Callable = first_spike_cross_entropy,
     surrogate_slope: float | None = None,
     progress: Callable[[str], None] | None = print,
+    recurrent: list[np.ndarray | None] | None = None,
+    readout_start: float = 0.0,
 ) -> History:
     """Train ``weights`` in place with Adam on mini-batches; lr × ``lr_decay`` after each epoch.
 
     ``train_data`` and ``val_data`` are ``(input_times, input_ids, labels)``. The batches of each
     epoch are a permutation drawn from ``seed``. ``progress`` receives one line per epoch.
+    ``recurrent`` (as for :func:`snnlib.lif.forward`): its arrays are trained in place too.
+    ``readout_start``: the decision window, as for :func:`snnlib.eventprop.loss_and_grad`.
     """
     lr = check_real(lr, "lr", positive=True)
     rng = np.random.default_rng(seed)
     times, ids, labels = train_data
     opt = Adam(lr=lr)
+    trained = list(weights) + [r for r in (recurrent or []) if r is not None]
     history = History()
     for epoch in range(epochs):
         start = time.perf_counter()
@@ -141,15 +157,17 @@ def train(
         losses = []
         for first in range(0, labels.size, batch_size):
             batch = order[first:first + batch_size]
-            value, grads = loss_and_grad(weights, times[batch], ids[batch], labels[batch],
-                                         params, t_max, loss=loss,
-                                         surrogate_slope=surrogate_slope)
-            opt.step(weights, grads)
+            value, grads, *rest = loss_and_grad(
+                weights, times[batch], ids[batch], labels[batch], params, t_max, loss=loss,
+                surrogate_slope=surrogate_slope, recurrent=recurrent,
+                readout_start=readout_start)
+            opt.step(trained, grads + [g for g in (rest[0] if rest else []) if g is not None])
             losses.append(value)
         opt.lr *= lr_decay
         history.train_loss.append(float(np.mean(losses)))
-        history.train_accuracy.append(accuracy(weights, times, ids, labels, params, t_max))
-        history.val_accuracy.append(accuracy(weights, *val_data, params, t_max))
+        for data, record in ((train_data, history.train_accuracy),
+                             (val_data, history.val_accuracy)):
+            record.append(accuracy(weights, *data, params, t_max, recurrent, readout_start))
         history.seconds.append(time.perf_counter() - start)
         if progress is not None:
             progress(f"epoch {epoch + 1:3d}/{epochs}: loss {history.train_loss[-1]:.4f}, "
