@@ -30,6 +30,8 @@ plot_decision_regions
     A trained network's first-spike classification over the Yin-Yang disc.
 plot_adjoint_kick
     A kick to the state at t₀, the loss change it causes, and the adjoint that predicts it.
+plot_raster
+    The spikes of one sample as ticks on a (time, neuron) plane.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ __all__ = [
     "plot_loss_slice",
     "plot_nascent_deltas",
     "plot_pairing",
+    "plot_raster",
     "plot_sod",
     "plot_test_function",
     "plot_threshold_crossings",
@@ -578,3 +581,36 @@ def plot_adjoint_kick(
     top.set_title(f"kick δx = {size:g} e_{component} at t₀ = {t0:g}: ΔL = {delta_loss:.6f}, "
                   f"λ(t₀)·δx = {float(lam0 @ dx):.6f}")
     return axes
+
+
+def plot_raster(
+    spikes: Spikes,
+    n_neurons: int,
+    ax: Axes | None = None,
+    sample: int = 0,
+    t_max: float | None = None,
+    color: str = "C0",
+    offset: int = 0,
+) -> Axes:
+    """Spike raster of one sample: a tick at (time, neuron) for every spike.
+
+    ``offset`` shifts the neuron axis (to stack several layers in one panel); the title
+    counts the spikes.
+
+    Examples
+    --------
+    >>> ax = plot_raster(Spikes(np.array([[1.0, 2.0, np.inf]]), np.array([[0, 1, 0]])), 2)
+    >>> ax.get_title()
+    '2 spikes'
+    """
+    ax = _axes(ax, figsize=(7.0, 2.4))
+    times, ids = spikes.times[sample], spikes.ids[sample]
+    real = np.isfinite(times)
+    ax.plot(times[real], offset + ids[real], "|", color=color, markersize=7, mew=1.5)
+    ax.set_ylim(offset - 0.8, offset + n_neurons - 0.2)
+    if t_max is not None:
+        ax.set_xlim(0.0, t_max)
+    ax.set_xlabel("t (ms)")
+    ax.set_ylabel("neuron")
+    ax.set_title(f"{int(real.sum())} spikes")
+    return ax
