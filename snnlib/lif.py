@@ -473,7 +473,9 @@ def _next_crossing(
     s = np.full(V.shape, np.inf)
     now = V >= p.threshold
     s[now] = 0.0
-    rows, cols = np.nonzero(~now & (np.broadcast_to(duration, V.shape) > 0))
+    # the bound of _first_crossings screens out the neurons that cannot reach ϑ in time
+    rise = np.maximum(np.maximum(I, 0.0) - V, 0.0) * -np.expm1(-duration / p.tau_mem)
+    rows, cols = np.nonzero(~now & (V + rise >= p.threshold * (1 - 1e-12)))
     crosses, lo, hi = _bracket(V[rows, cols], I[rows, cols], duration[rows, 0], p)
     rows, cols = rows[crosses], cols[crosses]
     s[rows, cols] = _refine(V[rows, cols], I[rows, cols], lo[crosses], hi[crosses], p)
