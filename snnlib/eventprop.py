@@ -47,6 +47,8 @@ Contents
 --------
 loss_and_grad
     Batch-mean loss and its gradient with respect to every weight matrix.
+spike_jump
+    The jump of the adjoint at a spike, with the recurrent term (used by the recurrent sweep).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ from snnlib._validation import check_real
 from snnlib.lif import LIFParams, Spikes, _forward, first_spike_times
 from snnlib.losses import LossValue, first_spike_cross_entropy
 
-__all__ = ["loss_and_grad"]
+__all__ = ["loss_and_grad", "spike_jump"]
 
 LossFunction = Callable[[np.ndarray, np.ndarray, float], LossValue]
 
@@ -102,6 +104,62 @@ def _chains(outputs: Spikes, n_out: int, *columns: np.ndarray) -> tuple[np.ndarr
         chain[b, group[b, j], rank[b, j]] = column[rows, order][b, j]
         out.append(chain)
     return tuple(out)
+
+
+def spike_jump(
+    lam_v: np.ndarray,
+    lam_i: np.ndarray,
+    neuron: np.ndarray,
+    dloss_dt: np.ndarray,
+    v_dot: np.ndarray,
+    params: LIFParams,
+    recurrent: np.ndarray | None = None,
+) -> np.ndarray:
+    r"""The adjoint :math:`\lambda_V` just before a spike, from the adjoint just after it.
+
+    .. math::
+
+        \lambda_{V,n}^- = \lambda_{V,n}^+ + \frac{1}{\tau_\mathrm{mem}\dot V^-}
+        \Bigl[\frac{\partial L}{\partial t_k} + \vartheta\lambda_{V,n}^+
+        + \sum_j R_{nj}\bigl(\lambda_{V,j}^+ - \lambda_{I,j}\bigr)\Bigr],
+
+    all other components unchanged (:math:`\lambda_I` is continuous); without ``recurrent``
+    the sum is absent (chapter 6).
+
+    Parameters
+    ----------
+    lam_v, lam_i : ndarray, shape (batch, n)
+        :math:`\lambda_V^+` and :math:`\lambda_I` of the layer's neurons at the spike.
+    neuron : ndarray of int, shape (batch,)
+        The neuron n that fires, per sample.
+    dloss_dt : ndarray, shape (batch,)
+        :math:`\partial L/\partial t_k`, the direct dependence on the spike time.
+    v_dot : ndarray, shape (batch,)
+        :math:`\dot V^-` of the firing neuron (1/ms), nonzero.
+    params : LIFParams
+    recurrent : ndarray, shape (n, n), optional
+        The layer's recurrent weights R (rows presynaptic).
+
+    Returns
+    -------
+    ndarray, shape (batch, n)
+        :math:`\lambda_V^-`.
+
+    Examples
+    --------
+    The last spike of an output neuron, with ∂L/∂t = 1 and V̇⁻ = 0.5/ms:
+
+    >>> spike_jump(np.zeros((1, 2)), np.zeros((1, 2)), np.array([1]), np.array([1.0]),
+    ...            np.array([0.5]), LIFParams()).tolist()
+    [[0.0, 0.1]]
+    """
+    rows = np.arange(lam_v.shape[0])
+    bracket = dloss_dt + params.threshold * lam_v[rows, neuron]
+    if recurrent is not None:
+        bracket = bracket + np.einsum("bj,bj->b", recurrent[neuron], lam_v - lam_i)
+    out = lam_v.copy()
+    out[rows, neuron] += bracket / (params.tau_mem * v_dot)
+    return out
 
 
 def _sum_rows(index: np.ndarray, values: np.ndarray, n_rows: int) -> np.ndarray:
@@ -244,9 +302,7 @@ def _backward_recurrent_layer(
         b, t, j = rows[real], t_out[real, k], n_of[real, k]
         gap = np.where(np.isfinite(later[b]), later[b] - t, 0.0)[:, None]
         lv, li = _decay_adjoint(lam_v[b], lam_i[b], gap, p)
-        c = (direct[b, k] + p.threshold * lv[np.arange(b.size), j]
-             + np.einsum("bj,bj->b", R[j], lv - li)) / v_dot[b, k]
-        lv[np.arange(b.size), j] += c / p.tau_mem
+        lv = spike_jump(lv, li, j, direct[b, k], v_dot[b, k], p, R)
         lam_v[b], lam_i[b], later[b] = lv, li, t
         kept_v[b, k], kept_i[b, k] = lv, li
     real_out = np.isfinite(t_out)

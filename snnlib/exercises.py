@@ -1,0 +1,326 @@
+r"""Checks for the book's "Implement …" exercises: the reader's function against snnlib.
+
+Each check calls the reader's ``candidate`` on a fixed set of cases, compares the results with
+the library's own function and returns a :class:`Verdict`. When they disagree, the verdict
+names the first case that fails and, where a common mistake explains the numbers, says which
+(a missing factor, a wrong sign, a forgotten term). It never raises: a candidate that raises
+``NotImplementedError`` is "not implemented yet", any other exception is reported.
+
+Contents
+--------
+Verdict
+    ``passed`` and a message; printing it gives one line.
+check_triangle
+    :math:`\Lambda_\varepsilon(t)` (chapter 2) against :func:`snnlib.deltas.triangle`.
+check_lif_step
+    The closed-form LIF step between events (chapter 4).
+check_spike_jump
+    The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
+check_alexiewicz_norm
+    :math:`\|x\|_A` of a sampled signal (chapter 8) against
+    :func:`snnlib.sampling.alexiewicz_norm`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from snnlib.deltas import triangle
+from snnlib.eventprop import spike_jump
+from snnlib.lif import LIFParams
+from snnlib.sampling import alexiewicz_norm
+
+__all__ = [
+    "Verdict",
+    "check_alexiewicz_norm",
+    "check_lif_step",
+    "check_spike_jump",
+    "check_triangle",
+]
+
+#: Agreement asked of a candidate: a few units of rounding for these short formulas.
+RTOL = 1e-10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: ``passed`` and a message that says what is wrong, if anything.
+
+    Examples
+    --------
+    >>> print(Verdict("f", True, "agrees with snnlib on 3 cases"))
+    f: correct — agrees with snnlib on 3 cases
+    """
+
+    name: str
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {'correct' if self.passed else 'not yet'} — {self.message}"
+
+
+Hint = Callable[[tuple, np.ndarray, np.ndarray], str | None]
+
+
+def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
+             hints: Sequence[Hint] = ()) -> Verdict:
+    """Run ``candidate`` and ``reference`` on every case; the first disagreement decides."""
+    name = getattr(candidate, "__name__", "candidate")
+    for number, args in enumerate(cases, start=1):
+        try:
+            got = candidate(*args)
+        except NotImplementedError:
+            return Verdict(name, False, "not implemented yet (it raises NotImplementedError)")
+        except Exception as error:  # the reader's code: report whatever it raises
+            return Verdict(name, False, f"raised {type(error).__name__}: {error} (case {number})")
+        expected = np.asarray(reference(*args), dtype=float)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return Verdict(name, False,
+                           f"returned {type(got).__name__}, not numbers (case {number})")
+        if got.shape != expected.shape:
+            return Verdict(name, False, f"returned shape {got.shape}, expected {expected.shape} "
+                                        f"(case {number})")
+        if not np.allclose(got, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max(initial=1)):
+            for hint in hints:
+                message = hint(args, got, expected)
+                if message:
+                    return Verdict(name, False, f"{message} (case {number})")
+            error = np.abs(got - expected).max()
+            return Verdict(name, False, f"largest difference from snnlib {error:.3g} "
+                                        f"(case {number})")
+    return Verdict(name, True, f"agrees with snnlib on all {len(cases)} cases "
+                               f"(to {RTOL:g} relative)")
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-8, atol=1e-12))
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 2: the triangle
+# ---------------------------------------------------------------------------------------
+
+
+def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
+    r"""Check ``candidate(t, eps)`` :math:`= \Lambda_\varepsilon(t)` for arrays ``t``.
+
+    Examples
+    --------
+    >>> def my_triangle(t, eps):
+    ...     return np.maximum(0.0, 1.0 - np.abs(t) / eps)   # forgot to divide by eps
+    >>> print(check_triangle(my_triangle))
+    my_triangle: not yet — not normalised: it integrates to 0.5, Λ_ε must integrate to 1 (case 1)
+    """
+    cases = [(np.linspace(-1.0, 1.0, 2001), eps) for eps in (0.5, 0.1, 2.0)]
+    cases.append((np.array([[-0.3, 0.0], [0.1, 0.7]]), 0.4))
+
+    def normalisation(args, got, expected):
+        t, eps = args
+        if t.ndim == 1 and np.all(np.abs(t[[0, -1]]) >= eps):
+            area = np.trapezoid(got, t)
+            if not np.isclose(area, 1.0, rtol=1e-3):
+                return f"not normalised: it integrates to {area:.3g}, Λ_ε must integrate to 1"
+        return None
+
+    def support(args, got, expected):
+        outside = np.abs(args[0]) >= args[1]
+        if np.any(got[outside] != 0):
+            return "nonzero for |t| ≥ ε: Λ_ε vanishes outside (−ε, ε)"
+        return None
+
+    def evenness(args, got, expected):
+        t = args[0]
+        if t.ndim == 1 and not _close(got, got[::-1]):
+            return "not even: Λ_ε(−t) must equal Λ_ε(t)"
+        return None
+
+    return _compare(candidate, cases, triangle, (support, evenness, normalisation))
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 4: the closed-form step
+# ---------------------------------------------------------------------------------------
+
+
+def _reference_lif_step(V0, I0, s, params):
+    b = I0 * params.tau_syn / (params.tau_syn - params.tau_mem)
+    a = V0 - b
+    V = a * np.exp(-s / params.tau_mem) + b * np.exp(-s / params.tau_syn)
+    return np.stack([V, I0 * np.exp(-s / params.tau_syn)])
+
+
+def check_lif_step(
+    candidate: Callable[[np.ndarray, np.ndarray, np.ndarray, LIFParams], tuple]
+) -> Verdict:
+    r"""Check ``candidate(V0, I0, s, params) -> (V, I)``: the state a time ``s`` after
+    :math:`(V_0, I_0)` with no event in between (the closed form of chapter 4).
+
+    Examples
+    --------
+    >>> def lif_step(V0, I0, s, params):
+    ...     b = params.tau_syn * I0 / (params.tau_syn - params.tau_mem)
+    ...     V = (V0 - b) * np.exp(-s / params.tau_mem) + b * np.exp(-s / params.tau_syn)
+    ...     return V, I0 * np.exp(-s / params.tau_syn)
+    >>> check_lif_step(lif_step).passed
+    True
+    """
+    rng = np.random.default_rng(4)
+    cases = []
+    for params in (LIFParams(), LIFParams(tau_mem=10.0, tau_syn=15.0, threshold=2.0)):
+        cases.append((np.array([0.0]), np.array([1.0]), np.array([0.0]), params))
+        cases.append((rng.uniform(-1, 1, 50), rng.uniform(-5, 10, 50), rng.uniform(0, 40, 50),
+                      params))
+
+    def start(args, got, expected):
+        if np.all(args[2] == 0) and not _close(got[0], args[0]):
+            return "at s = 0 the membrane potential must be V0"
+        return None
+
+    def current(args, got, expected):
+        if not _close(got[1], expected[1]):
+            return "the current is wrong: between events it decays as I0·exp(−s/τ_syn)"
+        return None
+
+    def swapped(args, got, expected):
+        V0, I0, s, p = args
+        other = LIFParams(tau_mem=p.tau_syn, tau_syn=p.tau_mem, threshold=p.threshold)
+        if _close(got[0], _reference_lif_step(V0, I0, s, other)[0]):
+            return "τ_mem and τ_syn are swapped in V"
+        return None
+
+    return _named(candidate, _compare(_stacked(candidate), cases, _reference_lif_step,
+                                      (start, current, swapped)))
+
+
+def _stacked(candidate: Callable) -> Callable:
+    def run(*args):
+        out = candidate(*args)
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise TypeError("must return a pair (V, I)")
+        return np.stack([np.asarray(x, dtype=float) for x in out])
+    return run
+
+
+def _named(candidate: Callable, verdict: Verdict) -> Verdict:
+    return Verdict(getattr(candidate, "__name__", "candidate"), verdict.passed, verdict.message)
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 6: the jump at a spike
+# ---------------------------------------------------------------------------------------
+
+
+def check_spike_jump(candidate: Callable) -> Verdict:
+    r"""Check ``candidate(lam_v, lam_i, n, dloss_dt, v_dot, params, R) -> lam_v_minus`` for
+    one sample: vectors ``lam_v``, ``lam_i`` (the layer's :math:`\lambda_V^+, \lambda_I`), the
+    neuron ``n`` that fires, numbers ``dloss_dt`` and ``v_dot``, and the recurrent weights
+    ``R`` (an (n, n) array, possibly zero).
+
+    Examples
+    --------
+    >>> def jump(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
+    ...     out = lam_v.copy()
+    ...     out[n] += (dloss_dt + params.threshold * lam_v[n]) / (params.tau_mem * v_dot)
+    ...     return out                                   # the recurrent term is missing
+    >>> print(check_spike_jump(jump))
+    jump: not yet — the recurrent term Σ_j R_nj (λ_V,j⁺ − λ_I,j) is missing (case 2)
+    """
+    rng = np.random.default_rng(6)
+    p = LIFParams()
+    cases = [(rng.normal(size=5), rng.normal(size=5), 2, 0.7, 0.3, p, np.zeros((5, 5)))]
+    for _ in range(4):
+        cases.append((rng.normal(size=5), rng.normal(size=5), int(rng.integers(5)),
+                      float(rng.normal()), float(rng.uniform(0.05, 1.0)), p,
+                      rng.normal(size=(5, 5))))
+
+    def reference(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
+        return spike_jump(lam_v[None], lam_i[None], np.array([n]), np.array([dloss_dt]),
+                          np.array([v_dot]), params, R)[0]
+
+    def others(args, got, expected):
+        n = args[2]
+        mask = np.arange(got.size) != n
+        if not _close(got[mask], expected[mask]):
+            return "only λ_V of the neuron that fires may jump; the others must stay as they are"
+        return None
+
+    def recurrent_term(args, got, expected):
+        lam_v, lam_i, n, dl, vd, params, R = args
+        if _close(got, reference(lam_v, lam_i, n, dl, vd, params, np.zeros_like(R))):
+            return "the recurrent term Σ_j R_nj (λ_V,j⁺ − λ_I,j) is missing"
+        if _close(got, reference(lam_v, lam_i, n, dl, vd, params, R.T)):
+            return "R is transposed: the spike of n adds row n, R[n, j], to neuron j"
+        return None
+
+    def reset_term(args, got, expected):
+        lam_v, n, vd, params = args[0], args[2], args[4], args[5]
+        without = expected.copy()
+        without[n] -= params.threshold * lam_v[n] / (params.tau_mem * vd)
+        if _close(got, without):
+            return "the reset term ϑ λ_V,n⁺ is missing"
+        return None
+
+    def sign(args, got, expected):
+        n, dl, vd, params = args[2], args[3], args[4], args[5]
+        flipped = expected.copy()
+        flipped[n] -= 2 * dl / (params.tau_mem * vd)
+        if _close(got, flipped):
+            return "∂L/∂t_k enters with the wrong sign"
+        return None
+
+    return _compare(candidate, cases, reference, (others, recurrent_term, reset_term, sign))
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 8: the Alexiewicz norm
+# ---------------------------------------------------------------------------------------
+
+
+def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Verdict:
+    r"""Check ``candidate(x, dt)`` :math:`= \max_n |\sum_{k \le n} x_k \Delta t|` for 1-D ``x``.
+
+    Examples
+    --------
+    >>> def norm(x, dt):
+    ...     return np.max(np.cumsum(x)) * dt               # no absolute value
+    >>> print(check_alexiewicz_norm(norm))
+    norm: not yet — the largest partial sum without |·|: a negative excursion counts too (case 1)
+    """
+    rng = np.random.default_rng(8)
+    cases = [(np.array([1.0, -3.0, 1.0, 1.0]), 1.0), (np.array([-1.0, -1.0, 0.5]), 1.0),
+             (rng.normal(size=200), 0.1), (np.sin(np.linspace(0, 20, 400)), 0.05)]
+
+    def dt_factor(args, got, expected):
+        dt = args[1]
+        if dt != 1.0 and np.isclose(float(got), float(expected) / dt):
+            return "the factor Δt is missing: the partial integrals are Σ x_k Δt"
+        return None
+
+    def no_abs(args, got, expected):
+        x, dt = args
+        if np.isclose(float(got), np.max(np.cumsum(x)) * dt) and \
+                not np.isclose(float(got), float(expected)):
+            return "the largest partial sum without |·|: a negative excursion counts too"
+        return None
+
+    def l1(args, got, expected):
+        x, dt = args
+        if np.isclose(float(got), np.sum(np.abs(x)) * dt):
+            return "that is the L¹ norm Σ|x_k|Δt; the Alexiewicz norm takes |·| of partial sums"
+        return None
+
+    def sup(args, got, expected):
+        x, dt = args
+        if np.isclose(float(got), np.max(np.abs(x))) or \
+                np.isclose(float(got), np.max(np.abs(x)) * dt):
+            return "that is the largest sample; the norm is the largest partial integral"
+        return None
+
+    return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
+                    (dt_factor, no_abs, l1, sup))

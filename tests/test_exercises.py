@@ -1,0 +1,99 @@
+"""The exercise checks accept correct implementations and name the common mistakes."""
+
+import numpy as np
+import pytest
+
+from snnlib.eventprop import spike_jump
+from snnlib.exercises import (
+    check_alexiewicz_norm,
+    check_lif_step,
+    check_spike_jump,
+    check_triangle,
+)
+
+
+def not_yet(*args):
+    raise NotImplementedError
+
+
+def test_triangle():
+    def good(t, eps):
+        return np.maximum(0.0, 1.0 - np.abs(t) / eps) / eps
+
+    assert check_triangle(good).passed
+    assert "integrates to" in check_triangle(lambda t, eps: good(t, eps) * eps).message
+    assert "not even" in check_triangle(lambda t, eps: good(t, eps) * (1 + 0.5 * t / eps)).message
+    outside = check_triangle(lambda t, eps: good(t, eps) + 0.1 * (np.abs(t) >= eps))
+    assert not outside.passed and "|t| ≥ ε" in outside.message
+    assert "not implemented yet" in check_triangle(not_yet).message
+    assert "returned shape" in check_triangle(lambda t, eps: good(t, eps)[:-1]).message
+
+
+def test_lif_step():
+    def good(V0, I0, s, p):
+        b = p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
+        return (V0 - b) * np.exp(-s / p.tau_mem) + b * np.exp(-s / p.tau_syn), \
+            I0 * np.exp(-s / p.tau_syn)
+
+    def wrong_current(V0, I0, s, p):
+        return good(V0, I0, s, p)[0], I0 * np.exp(-s / p.tau_mem)
+
+    def swapped(V0, I0, s, p):
+        b = p.tau_mem * I0 / (p.tau_mem - p.tau_syn)
+        return (V0 - b) * np.exp(-s / p.tau_syn) + b * np.exp(-s / p.tau_mem), \
+            I0 * np.exp(-s / p.tau_syn)
+
+    assert check_lif_step(good).passed
+    assert "decays as" in check_lif_step(wrong_current).message
+    assert "swapped" in check_lif_step(swapped).message
+    assert "must be V0" in check_lif_step(lambda V0, I0, s, p: (V0 + 1.0, I0)).message
+    assert "pair (V, I)" in check_lif_step(lambda V0, I0, s, p: V0).message
+
+
+def one_sample_jump(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
+    return spike_jump(lam_v[None], lam_i[None], np.array([n]), np.array([dloss_dt]),
+                      np.array([v_dot]), params, R)[0]
+
+
+def test_spike_jump():
+    assert check_spike_jump(one_sample_jump).passed
+
+    def transposed(lam_v, lam_i, n, dl, vd, p, R):
+        return one_sample_jump(lam_v, lam_i, n, dl, vd, p, R.T)
+
+    def no_reset(lam_v, lam_i, n, dl, vd, p, R):
+        out = one_sample_jump(lam_v, lam_i, n, dl, vd, p, R)
+        out[n] -= p.threshold * lam_v[n] / (p.tau_mem * vd)
+        return out
+
+    def wrong_sign(lam_v, lam_i, n, dl, vd, p, R):
+        return one_sample_jump(lam_v, lam_i, n, -dl, vd, p, R)
+
+    def everyone(lam_v, lam_i, n, dl, vd, p, R):
+        return one_sample_jump(lam_v, lam_i, n, dl, vd, p, R) + 0.01
+
+    assert "transposed" in check_spike_jump(transposed).message
+    assert "reset term" in check_spike_jump(no_reset).message
+    assert "wrong sign" in check_spike_jump(wrong_sign).message
+    assert "only λ_V of the neuron" in check_spike_jump(everyone).message
+    crashed = check_spike_jump(lambda *args: 1 / 0)
+    assert not crashed.passed and "ZeroDivisionError" in crashed.message
+
+
+@pytest.mark.parametrize(
+    ("candidate", "fragment"),
+    [
+        (lambda x, dt: np.max(np.abs(np.cumsum(x))), "factor Δt is missing"),
+        (lambda x, dt: np.sum(np.abs(x)) * dt, "L¹ norm"),
+        (lambda x, dt: np.max(np.abs(x)), "largest sample"),
+        (lambda x, dt: "two", "not numbers"),
+    ],
+)
+def test_alexiewicz_norm_mistakes(candidate, fragment):
+    verdict = check_alexiewicz_norm(candidate)
+    assert not verdict.passed and fragment in verdict.message
+
+
+def test_alexiewicz_norm_correct():
+    verdict = check_alexiewicz_norm(lambda x, dt: np.max(np.abs(np.cumsum(x) * dt)))
+    assert verdict.passed and str(verdict).startswith("<lambda>: correct")
