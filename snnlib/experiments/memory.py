@@ -49,6 +49,12 @@ def initial_weights(seed: int) -> tuple[list[np.ndarray], list[np.ndarray | None
     8: one spike each). All other weights are small and random from ``seed``; the outputs
     listen to the cue-driven neurons (N(1.5, 0.5)) and barely to the loops (N(0, 0.3)), so
     they fire after the cue and not before.
+
+    Examples
+    --------
+    >>> weights, recurrent = initial_weights(0)
+    >>> [w.shape for w in weights], recurrent[0].shape, recurrent[1]
+    ([(3, 16), (16, 2)], (16, 16), None)
     """
     rng = np.random.default_rng(seed)
     n = 2 * LOOP + N_FREE
@@ -67,13 +73,29 @@ def initial_weights(seed: int) -> tuple[list[np.ndarray], list[np.ndarray | None
 
 
 def data(split: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``split`` ("train", "val" or "test") of the task, ``n`` samples."""
+    """The ``split`` ("train", "val" or "test") of the task, ``n`` samples.
+
+    Examples
+    --------
+    >>> times, ids, labels = data("test", 4)
+    >>> times.shape, sorted(set(ids[:, 1].tolist()))
+    ((4, 2), [2])
+    """
     return delayed_recall(n, seed=DATA_SEEDS[split], cue_time=CUE_TIME)
 
 
 def leads(weights, recurrent, times, ids, labels) -> np.ndarray:
-    """How long before the other output the label's output fires after the cue (ms); ``+inf``
-    if only the label's fires, ``-inf`` if it stays silent; the decision is right if > 0."""
+    r"""How long before the other output the label's output fires after the cue (ms),
+    :math:`t_{1-y} - t_y` with first spike times counted from ``CUE_TIME``; ``+inf`` if only the
+    label's output fires, ``-inf`` if it stays silent; the decision is right if > 0.
+
+    Examples
+    --------
+    >>> weights, recurrent = initial_weights(0)
+    >>> lead = leads(weights, recurrent, *data("test", 8))
+    >>> lead.shape
+    (8,)
+    """
     out = forward(weights, times, ids, PARAMS, T_MAX, recurrent)[-1]
     first = first_spike_times(out, 2, after=CUE_TIME)
     rows = np.arange(labels.size)
