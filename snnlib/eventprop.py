@@ -53,6 +53,7 @@ spike_jump
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -64,6 +65,23 @@ from snnlib.losses import LossValue, first_spike_cross_entropy
 __all__ = ["loss_and_grad", "spike_jump"]
 
 LossFunction = Callable[[np.ndarray, np.ndarray, float], LossValue]
+
+#: Below this membrane slope at a spike (1/ms) a crossing is near-grazing: its time moves by
+#: more than 10⁶ ms per unit of membrane potential, and gradients through it explode.
+GRAZING_SLOPE = 1e-6
+
+
+def _warn_if_grazing(layers: list, p: LIFParams) -> None:
+    r"""A ``RuntimeWarning`` when a spike crossed with :math:`\dot V^- <` ``GRAZING_SLOPE``."""
+    slopes = [(currents[np.isfinite(spikes.times)] - p.threshold) / p.tau_mem
+              for spikes, currents in layers]
+    slowest = min((float(v.min()) for v in slopes if v.size), default=np.inf)
+    if slowest < GRAZING_SLOPE:
+        warnings.warn(
+            f"a spike crosses threshold with slope {slowest:.3g}/ms (below GRAZING_SLOPE = "
+            f"{GRAZING_SLOPE:g}): the gradient through it scales as 1/slope and is "
+            "ill-conditioned; an arbitrarily small change of the weights can remove the spike",
+            RuntimeWarning, stacklevel=3)
 
 
 def _first_spike_direct(
@@ -382,8 +400,11 @@ def loss_and_grad(
     -----
     The gradient is that of the loss as a function of the weights *at fixed spike counts*:
     spikes appear or disappear only where a membrane peak touches the threshold, and there the
-    loss jumps and has no derivative. Output neurons that never fire have no spike time to
-    move and receive no gradient through the loss (see :mod:`snnlib.losses`).
+    loss jumps and has no derivative. Close to such a point the gradient grows like
+    :math:`1/\dot V^-`; a ``RuntimeWarning`` is issued when a spike crosses with
+    :math:`\dot V^- <` :data:`GRAZING_SLOPE` (:math:`10^{-6}`/ms). Output neurons that never
+    fire have no spike time to move and receive no gradient through the loss (see
+    :mod:`snnlib.losses`).
 
     Examples
     --------
@@ -404,6 +425,8 @@ def loss_and_grad(
         surrogate_slope = check_real(surrogate_slope, "surrogate_slope", positive=True)
     layers = _forward(weights, input_times, input_ids, params, t_max, recurrent,
                       max_spikes=max_spikes)
+    if surrogate_slope is None:
+        _warn_if_grazing(layers, params)
     weights = [np.asarray(w, dtype=np.float64) for w in weights]
     rec = [None if R is None else np.asarray(R, dtype=np.float64)
            for R in (recurrent or [None] * len(weights))]

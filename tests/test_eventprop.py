@@ -218,3 +218,23 @@ def test_recurrent_silent_layer_and_bad_input():
     with pytest.raises(ValueError, match="finite"):
         loss_and_grad(weights, times, ids, labels, P, T_MAX,
                       recurrent=[np.full((6, 6), np.nan), None])
+
+
+def test_near_grazing_spike_warns_and_ordinary_ones_do_not():
+    import warnings
+
+    s_star = np.log(4.0) / (1 / 5.0 - 1 / 20.0)  # the peak of the unit response
+    kappa_max = 5.0 / (5.0 - 20.0) * (np.exp(-s_star / 5.0) - np.exp(-s_star / 20.0))
+    w_star = 1.0 / kappa_max  # the critical weight: the peak just touches ϑ
+    times, ids, targets = np.array([[0.0]]), np.array([[0]]), np.array([[20.0]])
+    with pytest.warns(RuntimeWarning, match="GRAZING_SLOPE"):
+        _, (grad,) = loss_and_grad([np.array([[w_star * (1 + 1e-14)]])], times, ids,
+                                   targets, P, T_MAX, loss=spike_time_regression)
+    assert abs(grad[0, 0]) > 1e6  # the gradient the warning is about
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss_and_grad([np.array([[w_star * 1.5]])], times, ids, targets, P, T_MAX,
+                      loss=spike_time_regression)
+        # the surrogate replaces 1/V̇ by a constant: nothing to warn about
+        loss_and_grad([np.array([[w_star * (1 + 1e-14)]])], times, ids, targets, P, T_MAX,
+                      loss=spike_time_regression, surrogate_slope=0.05)
