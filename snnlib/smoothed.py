@@ -4,10 +4,12 @@ The seed draft writes a network with synaptic traces driven by threshold crossin
 
 .. math::
 
-    \dot V = f(V, I), \qquad I = \eta + W s, \qquad
+    \dot V = f(V, I), \qquad I = \eta + W^\top s, \qquad
     \tau_s \dot s_k = -s_k + \delta\bigl(v_k - \vartheta\bigr)\,\max(\dot v_k, 0).
 
-We use theta neurons, whose phase needs no reset:
+(the seed writes :math:`W_r s` with :math:`W_r` indexed (post, pre); like every weight array
+of snnlib, ``weights`` here is indexed (pre, post), so :math:`W_r = W^\top`). We use theta
+neurons, whose phase needs no reset:
 :math:`\tau\dot\theta_k = (1 - \cos\theta_k) + (1 + \cos\theta_k)\,I_k`, with a spike when
 :math:`\theta_k` passes :math:`\pi` (mod :math:`2\pi`). At :math:`\theta = \pi` the speed is
 :math:`2/\tau > 0` whatever the input, so every crossing is upward and none grazes.
@@ -69,7 +71,8 @@ class ThetaNetwork:
         Constant input :math:`\eta_k`; a lone neuron fires periodically when :math:`\eta_k > 0`
         (period :math:`\pi\tau/\sqrt{\eta_k}`).
     weights : ndarray, shape (n, n)
-        :math:`W_{kj}`, the weight from neuron j's trace to neuron k's input.
+        :math:`W_{jk}`, the weight from neuron j's trace to neuron k's input (rows
+        presynaptic, as everywhere in snnlib): :math:`I_k = \eta_k + \sum_j W_{jk} s_j`.
     tau : float
         Time scale :math:`\tau` of the phase dynamics (ms).
     tau_syn : float
@@ -98,8 +101,8 @@ class ThetaNetwork:
         return self.drive.size
 
     def phase_velocity(self, theta: np.ndarray, s: np.ndarray) -> np.ndarray:
-        r""":math:`\dot\theta = [(1 - \cos\theta) + (1 + \cos\theta)(\eta + W s)]/\tau`."""
-        current = self.drive + self.weights @ s
+        r""":math:`\dot\theta = [(1 - \cos\theta) + (1 + \cos\theta)(\eta + W^\top s)]/\tau`."""
+        current = self.drive + s @ self.weights
         return ((1.0 - np.cos(theta)) + (1.0 + np.cos(theta)) * current) / self.tau
 
 
@@ -283,7 +286,8 @@ def smoothed_trace_loss(net: ThetaNetwork, eps: float, output: int) -> ODELoss:
 
     State :math:`x = (\theta, s)`, parameters :math:`p = (\mathrm{vec}\,W, \eta)`. With
     :math:`\dot\theta_k = [(1 - \cos\theta_k) + (1 + \cos\theta_k) I_k]/\tau`,
-    :math:`I = \eta + Ws`, and :math:`\sigma_k = \Lambda_\varepsilon(g_k)\max(\dot\theta_k, 0)`,
+    :math:`I = \eta + W^\top s`, and
+    :math:`\sigma_k = \Lambda_\varepsilon(g_k)\max(\dot\theta_k, 0)`,
 
     .. math::
 
@@ -291,7 +295,7 @@ def smoothed_trace_loss(net: ThetaNetwork, eps: float, output: int) -> ODELoss:
         + \Lambda_\varepsilon(g_k)\,\frac{\sin\theta_k (1 - I_k)}{\tau},
         \qquad
         \frac{\partial\sigma_k}{\partial s_j} = \Lambda_\varepsilon(g_k)\,
-        \frac{(1 + \cos\theta_k) W_{kj}}{\tau}
+        \frac{(1 + \cos\theta_k) W_{jk}}{\tau}
 
     (where :math:`\dot\theta_k > 0`, which holds near every spike). Solve with
     ``max_step`` below :math:`\varepsilon\tau/4` so no triangle is stepped over.
@@ -316,7 +320,7 @@ def smoothed_trace_loss(net: ThetaNetwork, eps: float, output: int) -> ODELoss:
     def parts(x, p) -> Parts:
         W, eta = unpack(p)
         theta, s = x[:n], x[n:]
-        current = eta + W @ s
+        current = eta + s @ W
         velocity = ((1 - np.cos(theta)) + (1 + np.cos(theta)) * current) / net.tau
         g = _phase_distance(theta)
         return Parts(W, theta, s, current, velocity, triangle(g, eps), triangle_derivative(g, eps))
@@ -329,7 +333,7 @@ def smoothed_trace_loss(net: ThetaNetwork, eps: float, output: int) -> ODELoss:
         q = parts(x, p)
         up = (q.velocity > 0).astype(float)
         dv_dtheta = np.sin(q.theta) * (1 - q.current) / net.tau
-        dv_ds = (1 + np.cos(q.theta))[:, None] * q.W / net.tau
+        dv_ds = (1 + np.cos(q.theta))[:, None] * q.W.T / net.tau
         J = np.zeros((2 * n, 2 * n))
         J[:n, :n] = np.diag(dv_dtheta)
         J[:n, n:] = dv_ds
@@ -343,7 +347,8 @@ def smoothed_trace_loss(net: ThetaNetwork, eps: float, output: int) -> ODELoss:
         up = (q.velocity > 0).astype(float)
         tri = q.tri
         gain = (1 + np.cos(q.theta)) / net.tau  # ∂θ̇_k/∂I_k
-        dv_dW = np.einsum("kl,k,j->klj", np.eye(n), gain, q.s).reshape(n, n * n)
+        # ∂θ̇_k/∂W_jl = gain_k s_j [l = k], with vec W in row-major (j, l) order
+        dv_dW = np.einsum("k,j,lk->kjl", gain, q.s, np.eye(n)).reshape(n, n * n)
         dv_deta = np.diag(gain)
         dv_dp = np.concatenate([dv_dW, dv_deta], axis=1)
         return np.concatenate([dv_dp, (tri * up)[:, None] * dv_dp / net.tau_syn], axis=0)

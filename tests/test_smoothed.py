@@ -6,7 +6,7 @@ import pytest
 from snnlib.convergence import fit_power_law
 from snnlib.smoothed import ThetaNetwork, simulate_exact, simulate_smoothed
 
-CHAIN = ThetaNetwork(drive=np.array([0.5, -0.05]), weights=np.array([[0.0, 0.0], [1.5, 0.0]]))
+CHAIN = ThetaNetwork(drive=np.array([0.5, -0.05]), weights=np.array([[0.0, 1.5], [0.0, 0.0]]))
 
 
 def test_lone_neuron_period_is_pi_over_sqrt_drive():
@@ -83,3 +83,11 @@ def test_smoothed_adjoint_gradient_converges_to_the_exact_gradient():
         errors.append(np.max(np.abs(g.grad - exact)))
     assert errors[1] < errors[0] / 3  # second order: a factor of about 4 per halving
     assert errors[1] < 1e-3 * np.max(np.abs(exact))
+
+
+def test_weights_are_indexed_pre_post_like_every_snnlib_weight():
+    """weights[0, 1] carries neuron 0's trace to neuron 1: the resting neuron 1 is driven."""
+    driven = simulate_exact(CHAIN, np.zeros(2), 60.0)
+    reversed_ = simulate_exact(ThetaNetwork(CHAIN.drive, CHAIN.weights.T), np.zeros(2), 60.0)
+    assert driven.spikes[0].size == reversed_.spikes[0].size > 0
+    assert driven.spikes[1].size > 0 and reversed_.spikes[1].size == 0
