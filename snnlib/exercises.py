@@ -16,6 +16,9 @@ check_lif_step
     The closed-form LIF step between events (chapter 4).
 check_spike_jump
     The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
+check_cross_entropy_grad
+    :math:`\partial\ell/\partial t_k` of the first-spike cross-entropy (chapter 7) against
+    :func:`snnlib.losses.first_spike_cross_entropy`.
 check_alexiewicz_norm
     :math:`\|x\|_A` of a sampled signal (chapter 8) against
     :func:`snnlib.sampling.alexiewicz_norm`.
@@ -31,11 +34,13 @@ import numpy as np
 from snnlib.deltas import triangle
 from snnlib.eventprop import spike_jump
 from snnlib.lif import LIFParams
+from snnlib.losses import first_spike_cross_entropy
 from snnlib.sampling import alexiewicz_norm
 
 __all__ = [
     "Verdict",
     "check_alexiewicz_norm",
+    "check_cross_entropy_grad",
     "check_lif_step",
     "check_spike_jump",
     "check_triangle",
@@ -275,6 +280,62 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         return None
 
     return _compare(candidate, cases, reference, (others, recurrent_term, reset_term, sign))
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 7: the gradient of the loss
+# ---------------------------------------------------------------------------------------
+
+
+def check_cross_entropy_grad(candidate: Callable) -> Verdict:
+    r"""Check ``candidate(t, labels, tau0, tau1, alpha)`` :math:`= \partial\ell/\partial t`, shape
+    (batch, n_out), for first spike times ``t`` of outputs that all fire.
+
+    Examples
+    --------
+    >>> def grad(t, labels, tau0, tau1, alpha):
+    ...     e = np.exp(-t / tau0)
+    ...     g = -e / e.sum(axis=1, keepdims=True) / tau0
+    ...     g[np.arange(len(labels)), labels] += 1 / tau0       # the regulariser is missing
+    ...     return g
+    >>> print(check_cross_entropy_grad(grad))
+    grad: not yet — the regulariser's term [k = y](α/τ₁)e^(t_y/τ₁) is missing (case 1)
+    """
+    rng = np.random.default_rng(7)
+    cases = [(np.array([[1.0, 2.0, 3.0]]), np.array([0]), 0.5, 6.4, 0.003)]
+    cases.append((rng.uniform(5.0, 40.0, size=(16, 3)), rng.integers(0, 3, 16), 0.5, 6.4, 0.003))
+    cases.append((rng.uniform(5.0, 40.0, size=(8, 4)), rng.integers(0, 4, 8), 2.0, 10.0, 0.01))
+
+    def reference(t, labels, tau0, tau1, alpha):
+        return first_spike_cross_entropy(t, labels, 100.0, tau0=tau0, tau1=tau1,
+                                         alpha=alpha).dloss_dt
+
+    def regulariser(args, got, expected):
+        if _close(got, reference(*args[:4], 0.0)):
+            return "the regulariser's term [k = y](α/τ₁)e^(t_y/τ₁) is missing"
+        return None
+
+    def sign(args, got, expected):
+        if _close(got, -expected):
+            return "the sign is flipped: a later label spike must raise the loss"
+        return None
+
+    def logits(args, got, expected):
+        t, labels, tau0, tau1, alpha = args
+        wrong = reference(-t, labels, tau0, tau1, 0.0)
+        wrong[np.arange(len(labels)), labels] += alpha / tau1 * np.exp(t[np.arange(len(labels)),
+                                                                          labels] / tau1)
+        if _close(got, wrong) or _close(got, -wrong):
+            return "the logits are −t/τ₀ (earlier is better), not +t/τ₀"
+        return None
+
+    def temperature(args, got, expected):
+        ce = reference(*args[:4], 0.0)
+        if _close(got, expected - ce + ce * args[2]):
+            return "the cross-entropy part lacks the factor 1/τ₀"
+        return None
+
+    return _compare(candidate, cases, reference, (regulariser, sign, logits, temperature))
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ Adam
     The Adam optimiser (Kingma & Ba 2015) for a list of arrays.
 init_weights
     Normal initial weights per layer, from a seed.
-predict, accuracy
-    First-spike classification.
+predict, accuracy, silent_label_fraction
+    First-spike classification, and how often the label's output stays silent.
 History, train
     The training loop with a per-epoch learning-rate decay and a progress callback.
 """
@@ -28,7 +28,8 @@ from snnlib.eventprop import loss_and_grad
 from snnlib.lif import LIFParams, first_spike_times, forward
 from snnlib.losses import first_spike_cross_entropy
 
-__all__ = ["Adam", "History", "accuracy", "init_weights", "predict", "train"]
+__all__ = ["Adam", "History", "accuracy", "init_weights", "predict", "silent_label_fraction",
+           "train"]
 
 
 @dataclass
@@ -96,10 +97,8 @@ def predict(
 
     ``recurrent`` as for :func:`snnlib.lif.forward`.
     """
-    out = forward(weights, input_times, input_ids, params, t_max, recurrent)[-1]
-    first = first_spike_times(out, weights[-1].shape[1], readout_start)
-    winner = np.argmin(first, axis=1)
-    return np.where(np.isfinite(first.min(axis=1)), winner, -1)
+    return _winner(_first_output_spikes(weights, input_times, input_ids, params, t_max,
+                                        recurrent, readout_start))
 
 
 def accuracy(
@@ -113,12 +112,51 @@ def accuracy(
 
 @dataclass
 class History:
-    """Per-epoch records of a training run."""
+    """Per-epoch records of a training run.
+
+    ``train_silent_label`` is the fraction of training samples whose label's output neuron
+    does not fire (in the readout window): with the first-spike cross-entropy each costs a
+    constant, so this fraction can dominate ``train_loss``.
+    """
 
     train_loss: list[float] = field(default_factory=list)
     train_accuracy: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
+    train_silent_label: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+
+
+def silent_label_fraction(
+    weights, input_times, input_ids, labels, params: LIFParams, t_max: float, recurrent=None,
+    readout_start: float = 0.0,
+) -> float:
+    """Fraction of samples whose label's output neuron does not fire at or after
+    ``readout_start``.
+
+    Examples
+    --------
+    >>> weights = [np.array([[10.0, 0.0]])]   # output 1 never fires
+    >>> silent_label_fraction(weights, np.array([[0.0], [0.0]]), np.array([[0], [0]]),
+    ...                       np.array([0, 1]), LIFParams(), 30.0)
+    0.5
+    """
+    first = _first_output_spikes(weights, input_times, input_ids, params, t_max, recurrent,
+                                 readout_start)
+    return _silent_fraction(first, labels)
+
+
+def _first_output_spikes(weights, input_times, input_ids, params, t_max, recurrent,
+                         readout_start) -> np.ndarray:
+    out = forward(weights, input_times, input_ids, params, t_max, recurrent)[-1]
+    return first_spike_times(out, weights[-1].shape[1], readout_start)
+
+
+def _winner(first: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(first.min(axis=1)), np.argmin(first, axis=1), -1)
+
+
+def _silent_fraction(first: np.ndarray, labels: np.ndarray) -> float:
+    return float(np.mean(np.isinf(first[np.arange(labels.size), labels])))
 
 
 def train(
@@ -165,9 +203,12 @@ def train(
             losses.append(value)
         opt.lr *= lr_decay
         history.train_loss.append(float(np.mean(losses)))
-        for data, record in ((train_data, history.train_accuracy),
-                             (val_data, history.val_accuracy)):
-            record.append(accuracy(weights, *data, params, t_max, recurrent, readout_start))
+        first = _first_output_spikes(weights, times, ids, params, t_max, recurrent,
+                                     readout_start)
+        history.train_accuracy.append(float(np.mean(_winner(first) == labels)))
+        history.train_silent_label.append(_silent_fraction(first, labels))
+        history.val_accuracy.append(accuracy(weights, *val_data, params, t_max, recurrent,
+                                             readout_start))
         history.seconds.append(time.perf_counter() - start)
         if progress is not None:
             progress(f"epoch {epoch + 1:3d}/{epochs}: loss {history.train_loss[-1]:.4f}, "

@@ -6,6 +6,7 @@ import pytest
 from snnlib.eventprop import spike_jump
 from snnlib.exercises import (
     check_alexiewicz_norm,
+    check_cross_entropy_grad,
     check_lif_step,
     check_spike_jump,
     check_triangle,
@@ -97,3 +98,28 @@ def test_alexiewicz_norm_mistakes(candidate, fragment):
 def test_alexiewicz_norm_correct():
     verdict = check_alexiewicz_norm(lambda x, dt: np.max(np.abs(np.cumsum(x) * dt)))
     assert verdict.passed and str(verdict).startswith("<lambda>: correct")
+
+
+def test_cross_entropy_grad():
+    def good(t, labels, tau0, tau1, alpha):
+        e = np.exp(-(t - t.min(axis=1, keepdims=True)) / tau0)
+        g = -e / e.sum(axis=1, keepdims=True) / tau0
+        rows = np.arange(len(labels))
+        g[rows, labels] += 1 / tau0 + alpha / tau1 * np.exp(t[rows, labels] / tau1)
+        return g
+
+    assert check_cross_entropy_grad(good).passed
+    assert "flipped" in check_cross_entropy_grad(lambda *a: -good(*a)).message
+
+    def plus_logits(t, labels, tau0, tau1, alpha):
+        g = good(-t, labels, tau0, tau1, 0.0)
+        rows = np.arange(len(labels))
+        g[rows, labels] += alpha / tau1 * np.exp(t[rows, labels] / tau1)
+        return g
+
+    def no_temperature(t, labels, tau0, tau1, alpha):
+        ce = good(t, labels, tau0, tau1, 0.0)
+        return good(t, labels, tau0, tau1, alpha) - ce + ce * tau0
+
+    assert "−t/τ₀" in check_cross_entropy_grad(plus_logits).message
+    assert "1/τ₀" in check_cross_entropy_grad(no_temperature).message
