@@ -10,10 +10,17 @@ Contents
 --------
 Verdict
     ``passed`` and a message; printing it gives one line.
+check_spike_train_pairing
+    :math:`\langle s^{(n)}, \varphi\rangle` of a weighted spike train (chapter 1).
 check_triangle
     :math:`\Lambda_\varepsilon(t)` (chapter 2) against :func:`snnlib.deltas.triangle`.
+check_find_zeros
+    The simple zeros of a function on a grid (chapter 3) against
+    :func:`snnlib.deltas.find_zeros`.
 check_lif_step
     The closed-form LIF step between events (chapter 4).
+check_rate_jacobians
+    :math:`F_x` and :math:`F_p` of the rate network of chapter 5.
 check_spike_jump
     The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
 check_cross_entropy_grad
@@ -22,6 +29,9 @@ check_cross_entropy_grad
 check_alexiewicz_norm
     :math:`\|x\|_A` of a sampled signal (chapter 8) against
     :func:`snnlib.sampling.alexiewicz_norm`.
+check_send_on_delta
+    Send-on-delta with the lattice reference (chapter 9) against
+    :func:`snnlib.sampling.send_on_delta`.
 """
 
 from __future__ import annotations
@@ -31,18 +41,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from snnlib.deltas import triangle
+from snnlib.adjoint import rate_network_loss
+from snnlib.deltas import find_zeros, triangle
+from snnlib.distributions import SpikeTrain, TestFunction, bump
 from snnlib.eventprop import spike_jump
 from snnlib.lif import LIFParams
 from snnlib.losses import first_spike_cross_entropy
-from snnlib.sampling import alexiewicz_norm
+from snnlib.sampling import alexiewicz_norm, send_on_delta
 
 __all__ = [
     "Verdict",
     "check_alexiewicz_norm",
     "check_cross_entropy_grad",
+    "check_find_zeros",
     "check_lif_step",
+    "check_rate_jacobians",
+    "check_send_on_delta",
     "check_spike_jump",
+    "check_spike_train_pairing",
     "check_triangle",
 ]
 
@@ -108,6 +124,53 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Chapter 1: a spike train's derivatives
+# ---------------------------------------------------------------------------------------
+
+
+def check_spike_train_pairing(
+    candidate: Callable[[np.ndarray, np.ndarray, TestFunction, int], float]
+) -> Verdict:
+    r"""Check ``candidate(times, weights, phi, n)``
+    :math:`= \langle s^{(n)}, \varphi\rangle = (-1)^n \sum_i w_i \varphi^{(n)}(t_i)` for
+    :math:`s = \sum_i w_i\delta(t - t_i)` and a :class:`snnlib.distributions.TestFunction`.
+
+    Examples
+    --------
+    >>> def pairing(times, weights, phi, n):
+    ...     return float(np.sum(weights * phi.derivative(n)(times)))   # (−1)ⁿ forgotten
+    >>> print(check_spike_train_pairing(pairing))
+    pairing: not yet — the sign (−1)ⁿ of the derivative's pairing is missing (case 2)
+    """
+    phi = bump(center=1.0, width=2.0)
+    times, weights = np.array([0.2, 0.7, 1.1, 2.5]), np.array([1.0, -2.0, 0.5, 3.0])
+    cases = [(times, weights, phi, n) for n in (0, 1, 2, 3)]
+    cases.append((np.array([-0.5, 0.0]), np.array([1.0, 1.0]), bump(width=0.8), 1))
+
+    def reference(times, weights, phi, n):
+        return SpikeTrain(times, weights).derivative(n).pair(phi)
+
+    def sign(args, got, expected):
+        if args[3] % 2 and np.isclose(float(got), -float(expected)):
+            return "the sign (−1)ⁿ of the derivative's pairing is missing"
+        return None
+
+    def order(args, got, expected):
+        times, weights, phi, n = args
+        if n and np.isclose(float(got), float(np.sum(weights * phi(times)))):
+            return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
+        return None
+
+    def weights_used(args, got, expected):
+        times, weights, phi, n = args
+        if np.isclose(float(got), reference(times, np.ones_like(weights), phi, n)):
+            return "the weights w_i are ignored"
+        return None
+
+    return _compare(candidate, cases, reference, (sign, order, weights_used))
+
+
+# ---------------------------------------------------------------------------------------
 # Chapter 2: the triangle
 # ---------------------------------------------------------------------------------------
 
@@ -146,6 +209,48 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
         return None
 
     return _compare(candidate, cases, triangle, (support, evenness, normalisation))
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 3: zeros of a trace
+# ---------------------------------------------------------------------------------------
+
+
+def check_find_zeros(candidate: Callable) -> Verdict:
+    r"""Check ``candidate(g, t)``: the sorted simple zeros of the vectorized function ``g`` on
+    the increasing grid ``t``, refined to (near) machine precision.
+
+    Examples
+    --------
+    >>> def zeros(g, t):                       # linear interpolation only, no refinement
+    ...     v = g(t)
+    ...     i = np.flatnonzero(np.sign(v[:-1]) * np.sign(v[1:]) < 0)
+    ...     return t[i] - v[i] * (t[i + 1] - t[i]) / (v[i + 1] - v[i])
+    >>> verdict = check_find_zeros(zeros)
+    >>> verdict.passed, "only interpolated" in verdict.message
+    (False, True)
+    """
+    cases = [(np.sin, np.linspace(0.5, 7.0, 50)),
+             (lambda t: np.cos(3 * t) + 0.3, np.linspace(0.0, 6.0, 300)),
+             (lambda t: (t - 1.0) ** 2 * (t - 2.5), np.linspace(0.0, 4.0, 101)),
+             (lambda t: t**3 - t, np.linspace(-2.0, 2.0, 80))]
+
+    def refinement(args, got, expected):
+        if got.shape == expected.shape and np.abs(got - expected).max() > 1e-9 and \
+                np.abs(got - expected).max() < np.diff(args[1]).max() ** 2:
+            return "the zeros are only interpolated: refine each bracket (bisection or brentq)"
+        return None
+
+    result = _compare(candidate, cases, lambda g, t: find_zeros(g, t), (refinement,))
+    if "returned shape" in result.message:
+        number = result.message.rsplit("case ", 1)[1].rstrip(")")
+        g, t = cases[int(number) - 1]
+        note = " (the double zero at t = 1 only touches 0: it is not a simple zero)" \
+            if number == "3" else ""
+        return Verdict(result.name, False, f"found a different number of zeros than the "
+                                           f"{find_zeros(g, t).size} simple zeros{note} "
+                                           f"(case {number})")
+    return result
 
 
 # ---------------------------------------------------------------------------------------
@@ -214,6 +319,71 @@ def _stacked(candidate: Callable) -> Callable:
 
 def _named(candidate: Callable, verdict: Verdict) -> Verdict:
     return Verdict(getattr(candidate, "__name__", "candidate"), verdict.passed, verdict.message)
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 5: the Jacobians of the rate network
+# ---------------------------------------------------------------------------------------
+
+
+def check_rate_jacobians(candidate: Callable) -> Verdict:
+    r"""Check ``candidate(x, W, b) -> (F_x, F_p)`` for :math:`F(x) = -x + \tanh(Wx + b)` with
+    parameters :math:`p = (\mathrm{vec}\,W, b)`, ``vec`` in row-major order
+    (:math:`p_{in + k} = W_{ik}`): ``F_x`` is (n, n), ``F_p`` is (n, n² + n).
+
+    Examples
+    --------
+    >>> def jacobians(x, W, b):
+    ...     slope = 1 - np.tanh(W @ x + b) ** 2
+    ...     F_x = slope[:, None] * W                      # the leak −x is forgotten
+    ...     F_p = np.hstack([np.kron(np.diag(slope), x), np.diag(slope)])
+    ...     return F_x, F_p
+    >>> print(check_rate_jacobians(jacobians))
+    jacobians: not yet — F_x lacks the −I of the leak term −x (case 1)
+    """
+    rng = np.random.default_rng(5)
+    cases = [(rng.normal(size=n), rng.normal(size=(n, n)), rng.normal(size=n))
+             for n in (1, 2, 3, 5)]
+
+    def reference(x, W, b):
+        n = x.size
+        problem = rate_network_loss(n, np.zeros(n))
+        p = np.concatenate([W.ravel(), b])
+        return np.hstack([problem.F_x(0.0, x, p), problem.F_p(0.0, x, p)])
+
+    def leak(args, got, expected):
+        n = args[0].size
+        if _close(got[:, :n] - np.eye(n), expected[:, :n]):
+            return "F_x lacks the −I of the leak term −x"
+        return None
+
+    def transposed(args, got, expected):
+        x, W, b = args
+        n = x.size
+        slope = 1 - np.tanh(W @ x + b) ** 2
+        if n > 1 and _close(got[:, :n], -np.eye(n) + slope[None, :] * W.T):
+            return "F_x is transposed: row i holds ∂F_i/∂x_k = slope_i W_ik"
+        return None
+
+    def order(args, got, expected):
+        n = args[0].size
+        swapped = expected[:, n:n + n * n].reshape(n, n, n).transpose(0, 2, 1).reshape(n, -1)
+        if n > 1 and _close(got[:, n:n + n * n], swapped):
+            return "vec W must be row-major: column i·n + k of F_p is ∂F/∂W_ik"
+        return None
+
+    def run(x, W, b):
+        out = candidate(x, W, b)
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise TypeError("must return a pair (F_x, F_p)")
+        F_x, F_p = (np.asarray(a, dtype=float) for a in out)
+        n = x.size
+        if F_x.shape != (n, n) or F_p.shape != (n, n * n + n):
+            raise ValueError(f"F_x must be {(n, n)} and F_p {(n, n * n + n)}, got {F_x.shape} "
+                             f"and {F_p.shape}")
+        return np.hstack([F_x, F_p])
+
+    return _named(candidate, _compare(run, cases, reference, (leak, transposed, order)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -385,3 +555,55 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
                     (dt_factor, no_abs, l1, sup))
+
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 9: send-on-delta
+# ---------------------------------------------------------------------------------------
+
+
+def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
+    r"""Check ``candidate(x, delta)``: the event amplitudes of send-on-delta with the lattice
+    reference, shaped like the 1-D signal ``x`` (zero where no event is sent).
+
+    Examples
+    --------
+    >>> def sod(x, delta):                         # the classic scheme: exact changes
+    ...     out, ref = np.zeros_like(x), x[0]
+    ...     for n in range(1, x.size):
+    ...         if abs(x[n] - ref) >= delta:
+    ...             out[n], ref = x[n] - ref, x[n]
+    ...     return out
+    >>> verdict = check_send_on_delta(sod)
+    >>> verdict.passed, "last-value" in verdict.message
+    (False, True)
+    """
+    rng = np.random.default_rng(9)
+    cases = [(np.array([0.0, 0.4, 1.3, 2.9, 2.2, 0.1]), 1.0),
+             (np.cumsum(rng.normal(size=300)) * 0.3, 0.5),
+             (np.sin(np.linspace(0, 12, 500)) * 3.0, 0.25),
+             (np.array([0.0, 1.5, 2.5, 3.5]), 1.0)]
+
+    def last_value(args, got, expected):
+        if _close(got, send_on_delta(args[0], args[1], reference="last_value")):
+            return "these are the classic last-value amplitudes; the lattice reference sends " \
+                   "multiples of Δ"
+        return None
+
+    def unit_steps(args, got, expected):
+        delta = args[1]
+        if np.all(np.isin(np.round(got / delta, 9), (-1.0, 0.0, 1.0))) and \
+                np.any(np.abs(expected) > 1.5 * delta):
+            return "a jump of more than Δ needs a multiple of Δ in one event, not a single ±Δ"
+        return None
+
+    def truncation(args, got, expected):
+        delta = args[1]
+        if np.all(np.isclose(np.round(got / delta), got / delta)) and \
+                not _close(got, expected) and np.sum(np.abs(got)) > np.sum(np.abs(expected)):
+            return "events overshoot: round towards zero (trunc), not to the nearest multiple"
+        return None
+
+    return _compare(candidate, cases, lambda x, delta: send_on_delta(x, delta),
+                    (last_value, unit_steps, truncation))

@@ -7,8 +7,12 @@ from snnlib.eventprop import spike_jump
 from snnlib.exercises import (
     check_alexiewicz_norm,
     check_cross_entropy_grad,
+    check_find_zeros,
     check_lif_step,
+    check_rate_jacobians,
+    check_send_on_delta,
     check_spike_jump,
+    check_spike_train_pairing,
     check_triangle,
 )
 
@@ -123,3 +127,81 @@ def test_cross_entropy_grad():
 
     assert "−t/τ₀" in check_cross_entropy_grad(plus_logits).message
     assert "1/τ₀" in check_cross_entropy_grad(no_temperature).message
+
+
+def test_spike_train_pairing():
+    def good(times, weights, phi, n):
+        return (-1) ** n * float(np.sum(weights * phi.derivative(n)(times)))
+
+    assert check_spike_train_pairing(good).passed
+    assert "weights w_i are ignored" in check_spike_train_pairing(
+        lambda t, w, phi, n: good(t, np.ones_like(w), phi, n)).message
+    assert "instead of its n-th derivative" in check_spike_train_pairing(
+        lambda t, w, phi, n: float(np.sum(w * phi(t)))).message
+
+
+def test_find_zeros():
+    from scipy.optimize import brentq
+
+    def good(g, t):
+        v = g(t)
+        i = np.flatnonzero(np.sign(v[:-1]) * np.sign(v[1:]) < 0)
+        return np.array([brentq(g, t[k], t[k + 1], xtol=1e-14) for k in i])
+
+    def with_touching(g, t):
+        v = np.abs(g(t))
+        extra = t[1:-1][(v[1:-1] < v[:-2]) & (v[1:-1] < v[2:]) & (v[1:-1] < 1e-3)]
+        return np.sort(np.concatenate([good(g, t), extra]))
+
+    assert check_find_zeros(good).passed
+    verdict = check_find_zeros(with_touching)
+    assert not verdict.passed and "only touches 0" in verdict.message
+
+
+def test_rate_jacobians():
+    def good(x, W, b):
+        slope = 1 - np.tanh(W @ x + b) ** 2
+        F_x = -np.eye(x.size) + slope[:, None] * W
+        F_p = np.hstack([np.kron(np.diag(slope), x), np.diag(slope)])
+        return F_x, F_p
+
+    def transposed(x, W, b):
+        slope = 1 - np.tanh(W @ x + b) ** 2
+        return -np.eye(x.size) + slope[None, :] * W.T, good(x, W, b)[1]
+
+    def column_major(x, W, b):
+        slope = 1 - np.tanh(W @ x + b) ** 2
+        return good(x, W, b)[0], np.hstack([np.kron(x, np.diag(slope)), np.diag(slope)])
+
+    assert check_rate_jacobians(good).passed
+    assert "transposed" in check_rate_jacobians(transposed).message
+    assert "row-major" in check_rate_jacobians(column_major).message
+    assert "pair (F_x, F_p)" in check_rate_jacobians(lambda x, W, b: x).message
+
+
+def test_send_on_delta():
+    def good(x, delta):
+        out, ref = np.zeros_like(x), x[0]
+        for n in range(1, x.size):
+            e = delta * np.trunc((x[n] - ref) / delta)
+            out[n], ref = e, ref + e
+        return out
+
+    def unit(x, delta):
+        out, ref = np.zeros_like(x), x[0]
+        for n in range(1, x.size):
+            if abs(x[n] - ref) >= delta:
+                out[n] = delta * np.sign(x[n] - ref)
+                ref += out[n]
+        return out
+
+    def rounding(x, delta):
+        out, ref = np.zeros_like(x), x[0]
+        for n in range(1, x.size):
+            e = delta * np.round((x[n] - ref) / delta)
+            out[n], ref = e, ref + e
+        return out
+
+    assert check_send_on_delta(good).passed
+    assert "single ±Δ" in check_send_on_delta(unit).message
+    assert "trunc" in check_send_on_delta(rounding).message
