@@ -11,8 +11,9 @@ A sampled signal :math:`x_n` with step :math:`\Delta t` is the Dirac train
   :math:`|u_n| \ge \vartheta`. Reset to mod emits :math:`\vartheta\,\mathrm{trunc}(u_n/\vartheta)`
   and keeps the remainder; reset by subtraction emits and subtracts :math:`\pm\vartheta`;
   reset to zero emits :math:`\pm\vartheta` and sets :math:`u_n = 0`.
-* Send-on-delta (SOD) with the lattice reference emits :math:`\pm\Delta` steps whenever the
-  signal leaves the lattice cell of its last reconstruction; it equals IF (reset to mod)
+* Send-on-delta (SOD) with the lattice reference emits a multiple of :math:`\Delta` whenever
+  the signal leaves the lattice cell of its last reconstruction (one :math:`\pm\Delta` step
+  unless the signal moved by more than :math:`\Delta` in one sample); it equals IF (reset to mod)
   applied to the increments of the signal. Chapters 8 and 9; Moser, Werzi & Lunglmayr (2025).
 
 Contents
