@@ -62,7 +62,7 @@ from snnlib._validation import check_real
 from snnlib.lif import LIFParams, Spikes, _forward, first_spike_times
 from snnlib.losses import LossValue, first_spike_cross_entropy
 
-__all__ = ["loss_and_grad", "spike_jump"]
+__all__ = ["GRAZING_SLOPE", "loss_and_grad", "spike_jump"]
 
 LossFunction = Callable[[np.ndarray, np.ndarray, float], LossValue]
 
