@@ -720,10 +720,12 @@ def forward_on_grid(
         I \leftarrow e^{-\Delta t/\tau_s} I, \quad
         \beta = \tfrac{\tau_s}{\tau_s - \tau_m}(e^{-\Delta t/\tau_s} - e^{-\Delta t/\tau_m}),
 
-    so the only error is the grid: inputs are applied at the start of their step, a spike is
-    registered at the end of the step in which :math:`V \ge \vartheta`, and a spike reaches the
-    next layer one step later. The spike-time error is :math:`O(\Delta t)`. A baseline for
-    :func:`forward`, vectorized over batch and neurons; the loop runs over time steps.
+    so the only error is the grid: an input is applied at the start of the step that contains
+    it; a spike is registered at the end of the step in which :math:`V \ge \vartheta`, and the
+    current it causes in the next layer is applied within that same step (layers are updated in
+    order), i.e. from the step's start, like an input. The spike-time error is
+    :math:`O(\Delta t)`. A baseline for :func:`forward`, vectorized over batch and neurons; the
+    loop runs over time steps.
 
     Examples
     --------
