@@ -229,13 +229,17 @@ def plot_triangle_pairing(
     t_range: tuple[float, float] = (-1.5, 1.5),
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Λ_ε and Λ′_ε next to ``f``, titled with ⟨Λ_ε, f⟩ vs f(0) and ⟨Λ′_ε, f⟩ vs −f′(0).
+    r"""Λ_ε and Λ′_ε next to ``f``, titled with ⟨Λ_ε, f⟩ vs f(0) and ⟨Λ′_ε, f⟩ vs −f′(0), and
+    each error next to its leading term, :math:`\varepsilon^2 f''(0)/12` and
+    :math:`-\varepsilon^2 f'''(0)/12` (chapter 2; the derivatives at 0 by central differences
+    of ``df``).
 
     Examples
     --------
     >>> axes = plot_triangle_pairing(0.5, np.cos, lambda t: -np.sin(t))
-    >>> axes[0].get_title()
-    '⟨Λ_ε, f⟩ = 0.979340   (limit f(0) = 1.000000)'
+    >>> print(axes[0].get_title())
+    ⟨Λ_ε, f⟩ = 0.979340   (limit f(0) = 1.000000)
+    error −2.066e-02, leading term ε²f″(0)/12 = −2.083e-02
     """
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(7.0, 4.6), sharex=True, layout="constrained")
@@ -252,10 +256,24 @@ def plot_triangle_pairing(
     top.set_ylabel("Λ_ε (1/ms)")
     bottom.set_ylabel("Λ′_ε (1/ms²)")
     bottom.set_xlabel("t (ms)")
-    top.set_title(f"⟨Λ_ε, f⟩ = {smoothed_pairing(f, eps):.6f}   (limit f(0) = {float(f(0.0)):.6f})")
-    bottom.set_title(f"⟨Λ′_ε, f⟩ = {smoothed_pairing(f, eps, derivative=True):.6f}   "
-                     f"(limit −f′(0) = {-float(df(0.0)):.6f})")
+    h = 1e-3  # central differences of df: errors O(h²) relative, far below what is shown
+    f2 = float(df(h) - df(-h)) / (2 * h)
+    f3 = float(df(h) - 2 * df(0.0) + df(-h)) / h**2
+    value, limit = smoothed_pairing(f, eps), float(f(0.0))
+    top.set_title(f"⟨Λ_ε, f⟩ = {value:.6f}   (limit f(0) = {limit:.6f})\n"
+                  f"error {_signed(value - limit)}, leading term ε²f″(0)/12 = "
+                  f"{_signed(eps**2 * f2 / 12)}")
+    value, limit = smoothed_pairing(f, eps, derivative=True), -float(df(0.0))
+    bottom.set_title(f"⟨Λ′_ε, f⟩ = {value:.6f}   (limit −f′(0) = {limit:.6f})\n"
+                     f"error {_signed(value - limit)}, leading term −ε²f‴(0)/12 = "
+                     f"{_signed(-(eps**2) * f3 / 12)}")
     return axes
+
+
+def _signed(x: float) -> str:
+    """``x`` in scientific notation with four digits and a true minus sign in front."""
+    text = f"{x:+.3e}"
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def plot_threshold_crossings(
