@@ -337,7 +337,8 @@ def plot_if_sampling(
     """Top: the charges x_n Δt and the IF spikes. Bottom: the residual potential, ±ϑ dashed.
 
     The residual is the (leaky) running integral of x Δt − IF(x), so its largest magnitude is
-    ‖f − IF(f)‖_A, printed in the title next to ϑ.
+    ‖f − IF(f)‖_A (the leaky norm with a leak), printed in the title next to ϑ. With a leak
+    the plain running integral of the error is drawn too (dotted), with its norm: it drifts.
 
     Examples
     --------
@@ -361,9 +362,16 @@ def plot_if_sampling(
     top.legend(loc="upper right", frameon=False, fontsize="small")
     count = int(np.sum(np.abs(spikes)) / threshold)
     relation = "<" if error < threshold else "≥"
-    top.set_title(f"reset {reset}, leak {leak:g}: {count} spikes (unit count), "
-                  f"‖f − IF(f)‖_A = {error:.3f} {relation} ϑ = {threshold:g}")
+    norm = "‖f − IF(f)‖_A" if leak == 0 else "‖f − IF(f)‖_A,α"
+    title = (f"reset {reset}, leak {leak:g}: {count} spikes (unit count), "
+             f"{norm} = {error:.3f} {relation} ϑ = {threshold:g}")
     bottom.plot(t, residual, color="C2", drawstyle="steps-post", label="residual potential")
+    if leak > 0:  # the bound holds in the leaky norm; the plain integral of the error drifts
+        plain = running_integral(x - spikes / dt, dt=dt)
+        bottom.plot(t, plain, color="0.35", ls=":", drawstyle="steps-post",
+                    label="plain running integral")
+        title += f"\nplain ‖f − IF(f)‖_A = {np.abs(plain).max():.3f}"
+    top.set_title(title)
     for level in (-threshold, threshold):
         bottom.axhline(level, color="C3", ls="--", lw=1.0)
     bottom.set_ylabel("running integral of f − IF(f)")
