@@ -32,6 +32,9 @@ plot_adjoint_kick
     A kick to the state at t₀, the loss change it causes, and the adjoint that predicts it.
 plot_raster
     The spikes of one sample as ticks on a (time, neuron) plane.
+plot_shift_pairing, plot_pairing_under_shift
+    The pairing of a shifted spike train as a smooth function of the shift, with its tangent;
+    both panels in one figure.
 """
 
 from __future__ import annotations
@@ -77,7 +80,9 @@ __all__ = [
     "plot_loss_slice",
     "plot_nascent_deltas",
     "plot_pairing",
+    "plot_pairing_under_shift",
     "plot_raster",
+    "plot_shift_pairing",
     "plot_sod",
     "plot_test_function",
     "plot_threshold_crossings",
@@ -156,6 +161,62 @@ def plot_pairing(
     ax.legend(loc="upper right", frameon=False, fontsize="small")
     return ax
 
+
+def plot_shift_pairing(
+    train: SpikeTrain, phi: TestFunction, shift: float, shift_range: tuple[float, float],
+    ax: Axes | None = None,
+) -> Axes:
+    r"""The pairing of the shifted train, :math:`P(c) = \sum_i w_i\,\varphi(t_i + c)`, against the
+    shift :math:`c`, with the point at ``shift`` and its tangent of slope
+    :math:`P'(c) = \sum_i w_i\,\varphi'(t_i + c)`: a smooth function of the spike times.
+
+    Examples
+    --------
+    >>> from snnlib.distributions import bump
+    >>> ax = plot_shift_pairing(SpikeTrain([1.0, 2.0]), bump(1.5), 0.0, (-1.0, 1.0))
+    >>> ax.get_title()
+    'c = +0.00 ms: P(c) = 1.4331, P′(c) = Σ w_i φ′(t_i + c) = +0.0000'
+    """
+    ax = _axes(ax)
+    shifts = np.linspace(*shift_range, 801)
+    phi_prime = phi.derivative()
+    values = phi(train.times[None, :] + shifts[:, None]) @ train.weights
+    value = float(np.dot(train.weights, phi(train.times + shift)))
+    slope = float(np.dot(train.weights, phi_prime(train.times + shift)))
+    ax.plot(shifts, values, color="C0", label="P(c) = ⟨s shifted by c, φ⟩")
+    half = 0.15 * (shift_range[1] - shift_range[0])
+    ax.plot([shift - half, shift + half], [value - slope * half, value + slope * half],
+            color="C3", lw=1.2, label="tangent, slope P′(c)")
+    ax.plot([shift], [value], "o", color="C3")
+    ax.set_xlim(*shift_range)
+    ax.set_xlabel("shift c of the whole train (ms)")
+    ax.set_ylabel("P(c)")
+    ax.set_title(f"c = {shift:+.2f} ms: P(c) = {value:.4f}, "
+                 f"P′(c) = Σ w_i φ′(t_i + c) = {slope:+.4f}")
+    ax.legend(loc="upper right", frameon=False, fontsize="small")
+    return ax
+
+
+def plot_pairing_under_shift(
+    train: SpikeTrain, phi: TestFunction, shift: float, t_range: tuple[float, float],
+    shift_range: tuple[float, float],
+) -> np.ndarray:
+    """Top: :func:`plot_pairing` of the train shifted by ``shift``. Bottom:
+    :func:`plot_shift_pairing` over ``shift_range``. Returns the two axes.
+
+    Examples
+    --------
+    >>> from snnlib.distributions import bump
+    >>> axes = plot_pairing_under_shift(SpikeTrain([1.0]), bump(1.5), 0.5, (0.0, 3.0), (-1, 1))
+    >>> axes[0].get_title()
+    '⟨s, φ⟩ = Σ w_i φ(t_i) = 1.0000'
+    """
+    _, axes = plt.subplots(2, 1, figsize=(7.0, 5.6), layout="constrained",
+                           height_ratios=(1.3, 1.0))
+    shifted = SpikeTrain(train.times + shift, train.weights)
+    plot_pairing(shifted, phi, t_range, ax=axes[0])
+    plot_shift_pairing(train, phi, shift, shift_range, ax=axes[1])
+    return axes
 
 def plot_nascent_deltas(
     eps_values: tuple[float, ...] = (1.0, 0.5, 0.25),

@@ -45,7 +45,7 @@ from snnlib.plotting import (
     plot_if_sampling,
     plot_lif_network,
     plot_loss_slice,
-    plot_pairing,
+    plot_pairing_under_shift,
     plot_sod,
     plot_threshold_crossings,
     plot_triangle_pairing,
@@ -269,16 +269,19 @@ def pairing_explorer(
     times: np.ndarray, weights: np.ndarray, t_range: tuple[float, float] = (0.0, 10.0),
     **grids: Sequence,
 ) -> FrameExplorer:
-    """Shift a spike train and widen a bump test function, drawn by
-    :func:`~snnlib.plotting.plot_pairing`.
+    """Shift a spike train and widen a bump test function: the pairing (top,
+    :func:`~snnlib.plotting.plot_pairing`) and the pairing as a function of the shift with its
+    tangent (bottom): :func:`~snnlib.plotting.plot_pairing_under_shift`.
 
     Controls: shift (−2 … 2 ms, 9 values) and bump width (4 values): 36 frames.
     """
     lo, hi = t_range
     base = np.asarray(times, dtype=np.float64)
+    shifts = tuple(grids.get("shift", _lin_grid(-2.0, 2.0, 9)))
 
     def draw(shift: float, width: float) -> None:
-        plot_pairing(SpikeTrain(base + shift, weights), bump(0.5 * (lo + hi), width), t_range)
+        plot_pairing_under_shift(SpikeTrain(base, weights), bump(0.5 * (lo + hi), width), shift,
+                                 t_range, (min(shifts), max(shifts)))
 
     return FrameExplorer(draw, [
         Control("shift", _lin_grid(-2.0, 2.0, 9), "shift of the train (ms)", 0.0, "{:+.2f}"),

@@ -18,7 +18,7 @@ from snnlib.plotting import (
     plot_if_sampling,
     plot_lif_network,
     plot_loss_slice,
-    plot_pairing,
+    plot_pairing_under_shift,
     plot_sod,
     plot_threshold_crossings,
     plot_triangle_pairing,
@@ -148,7 +148,8 @@ def test_pairing_explorer():
     check_structure(ex)
     assert [c.label for c in ex.controls] == ["shift of the train (ms)", "bump half-width (ms)"]
     assert ex.frame(shift=1.0, width=1.5) == render_frame(
-        lambda: plot_pairing(SpikeTrain(times + 1.0, weights), bump(5.0, 1.5), (0.0, 10.0)))
+        lambda: plot_pairing_under_shift(SpikeTrain(times, weights), bump(5.0, 1.5), 1.0,
+                                         (0.0, 10.0), (0.0, 1.0)))
 
 
 def test_triangle_and_threshold_explorers():
