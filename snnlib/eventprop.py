@@ -203,6 +203,16 @@ def _decay_adjoint(
     return lam_v * em, (lam_i - A) * es + A * em
 
 
+def _crossing_slopes(
+    currents: np.ndarray, p: LIFParams, surrogate_slope: float | None
+) -> np.ndarray:
+    r""":math:`\dot V^-_k = (I_k - \vartheta)/\tau_\mathrm{mem}` at each spike, or the surrogate's
+    constant in its place."""
+    if surrogate_slope is not None:
+        return np.full(currents.shape, surrogate_slope)
+    return (currents - p.threshold) / p.tau_mem
+
+
 def _backward_layer(
     W: np.ndarray,
     inputs: Spikes,
@@ -228,9 +238,7 @@ def _backward_layer(
     :math:`t` the sums :math:`a(t), q(t)` are read from the neuron's first own spike after it.
     """
     n_out = W.shape[1]
-    v_dot = (currents - p.threshold) / p.tau_mem
-    if surrogate_slope is not None:
-        v_dot = np.full_like(v_dot, surrogate_slope)
+    v_dot = _crossing_slopes(currents, p, surrogate_slope)
     t_own, dl_dt, slope = _chains(outputs, n_out, direct, v_dot)
     k_max = t_own.shape[2]
     a_plus = np.zeros_like(dl_dt)  # a and q just after each own spike
@@ -308,9 +316,7 @@ def _backward_recurrent_layer(
     n = W.shape[1]
     if n_spikes == 0:  # a silent layer: the adjoint is zero throughout
         return np.zeros_like(W), np.zeros_like(R), np.zeros(inputs.times.shape)
-    v_dot = (currents - p.threshold) / p.tau_mem
-    if surrogate_slope is not None:
-        v_dot = np.full_like(v_dot, surrogate_slope)
+    v_dot = _crossing_slopes(currents, p, surrogate_slope)
     lam_v, lam_i = np.zeros((batch, n)), np.zeros((batch, n))
     kept_v, kept_i = np.zeros((batch, n_spikes, n)), np.zeros((batch, n_spikes, n))
     later = np.full(batch, np.inf)  # time of the spike processed last (the next one in time)
