@@ -179,12 +179,12 @@ def _check_network(
 
 
 def _coefficients(V0: np.ndarray, I0: np.ndarray, p: LIFParams) -> tuple[np.ndarray, np.ndarray]:
-    b = I0 * p.tau_syn / (p.tau_syn - p.tau_mem)
+    b = I0 * (p.tau_syn / (p.tau_syn - p.tau_mem))
     return V0 - b, b
 
 
 def _voltage(a: np.ndarray, b: np.ndarray, s: np.ndarray, p: LIFParams) -> np.ndarray:
-    return a * np.exp(-s / p.tau_mem) + b * np.exp(-s / p.tau_syn)
+    return a * np.exp(s * (-1.0 / p.tau_mem)) + b * np.exp(s * (-1.0 / p.tau_syn))
 
 
 def _extremum(a: np.ndarray, b: np.ndarray, p: LIFParams) -> np.ndarray:
@@ -193,8 +193,13 @@ def _extremum(a: np.ndarray, b: np.ndarray, p: LIFParams) -> np.ndarray:
     :math:`s^* = \ln\bigl(-b\tau_m/(a\tau_s)\bigr) / (1/\tau_s - 1/\tau_m)`.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = -(b * p.tau_mem) / (a * p.tau_syn)
-        return np.where(ratio > 0, np.log(ratio) / (1 / p.tau_syn - 1 / p.tau_mem), np.nan)
+        s_star = np.divide(b, a)  # in place from here (these arrays can be large)
+        s_star *= -p.tau_mem / p.tau_syn
+        none = ~(s_star > 0)
+        np.log(s_star, out=s_star)
+        s_star *= 1.0 / (1 / p.tau_syn - 1 / p.tau_mem)
+        s_star[none] = np.nan
+        return s_star
 
 
 def _bracket(
@@ -210,14 +215,16 @@ def _bracket(
     s_star = _extremum(a, b, p)
     interior = (s_star > 0) & (s_star < duration)
     rising = I0 >= V0
-    lo = np.where(rising | ~interior, 0.0, s_star)
     hi = np.where(rising & interior, s_star, duration)
     crosses = (_voltage(a, b, hi, p) >= p.threshold) & (rising | interior)
+    lo = s_star  # (reused)
+    lo[rising | ~interior] = 0.0
     return crosses, lo, hi
 
 
 def _first_crossings(
-    V0: np.ndarray, I0: np.ndarray, duration: np.ndarray, valid: np.ndarray, p: LIFParams
+    V0: np.ndarray, I0: np.ndarray, duration: np.ndarray, valid: np.ndarray | None,
+    p: LIFParams, group: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""For each row (a neuron) of interval states, the first interval with a crossing.
 
@@ -225,13 +232,30 @@ def _first_crossings(
     :math:`I \le I_0^+ = \max(I_0, 0)`, so V stays below the solution with the current held
     at :math:`I_0^+`, and over a duration d
     :math:`V \le V_0 + \max(I_0^+ - V_0, 0)(1 - e^{-d/\tau_\mathrm{mem}})`.
+    Row ``r`` of ``V0`` and ``I0`` has the durations of row ``r // group`` (``group`` > 1 when
+    the neurons of a sample share their intervals); ``valid`` masks intervals (``None``: all).
     Returns the rows that cross, their first such interval, and its bracket.
     """
-    rise = np.maximum(np.maximum(I0, 0.0) - V0, 0.0) * -np.expm1(-duration / p.tau_mem)
-    rows, cols = np.nonzero(valid & (V0 + rise >= p.threshold * (1 - 1e-12)))
-    crosses, lo, hi = _bracket(V0[rows, cols], I0[rows, cols], duration[rows, cols], p)
+    n_cols = V0.shape[1]
+    rise_factor = -np.expm1(duration / -p.tau_mem)
+    if group > 1:
+        rise_factor = np.repeat(rise_factor, group, axis=0)
+    bound = np.maximum(I0, 0.0)  # in place from here: these arrays are the largest
+    bound -= V0
+    np.maximum(bound, 0.0, out=bound)
+    bound *= rise_factor
+    bound += V0
+    candidate = bound >= p.threshold * (1 - 1e-12)
+    if valid is not None:
+        candidate &= valid
+    flat = np.flatnonzero(candidate)
+    rows, cols = np.divmod(flat, n_cols)
+    span = duration.ravel()[flat if group == 1 else rows // group * n_cols + cols]
+    crosses, lo, hi = _bracket(V0.ravel()[flat], I0.ravel()[flat], span, p)
     rows, cols, lo, hi = rows[crosses], cols[crosses], lo[crosses], hi[crosses]
-    first = np.flatnonzero(np.diff(rows, prepend=-1))  # rows come sorted, columns ascending
+    first = np.empty(rows.size, bool)  # rows come sorted, columns ascending
+    first[:1] = True
+    np.not_equal(rows[1:], rows[:-1], out=first[1:])
     return rows[first], cols[first], lo[first], hi[first]
 
 
@@ -242,36 +266,39 @@ def _refine(
 
     A secant start, then Halley steps :math:`s - 2gV'/(2V'^2 - gV'')` (:math:`g = V - \vartheta`;
     cubic convergence, and the two exponentials give V, V′ and V″ at once) that fall back to
-    bisection whenever they would leave the bracket. Each crossing stops when V − ϑ or its own
-    step is at rounding level, so the result does not depend on what else is in the batch.
+    bisection whenever they would leave the bracket. Each crossing stops when V − ϑ is at the
+    rounding level of evaluating it on the bracket, or its own step is at rounding level, so
+    the result does not depend on what else is in the batch.
     """
     a, b = _coefficients(V0, I0, p)
-    v_lo, v_hi = _voltage(a, b, lo, p), _voltage(a, b, hi, p)
+    km, ks = -1.0 / p.tau_mem, -1.0 / p.tau_syn
+    em_lo, es_lo = np.exp(km * lo), np.exp(ks * lo)
+    g_lo = a * em_lo + b * es_lo - p.threshold
+    g_hi = a * np.exp(km * hi) + b * np.exp(ks * hi) - p.threshold
+    # rounding of V − ϑ anywhere in [lo, hi] (both exponentials decrease with s)
+    g_tol = _ROUNDING * (np.abs(a) * em_lo + np.abs(b) * es_lo + p.threshold)
+    s_tol = _ROUNDING * np.maximum(1.0, hi)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = lo + (p.threshold - v_lo) / (v_hi - v_lo) * (hi - lo)
-        s = np.where((s >= lo) & (s <= hi), s, hi)  # (NaN compares false)
-        tol = _ROUNDING * np.maximum(1.0, np.abs(hi))
-        am, bs = a / p.tau_mem, b / p.tau_syn
-        amm, bss = am / p.tau_mem, bs / p.tau_syn
-        done = np.zeros(s.shape, bool)
-        for _ in range(_MAX_ITERATIONS):
-            em, es = np.exp(s / -p.tau_mem), np.exp(s / -p.tau_syn)
-            vm, vs = a * em, b * es
-            g = vm + vs - p.threshold
-            # V at ϑ to the rounding error of evaluating it: converged
-            done |= np.abs(g) <= _ROUNDING * (np.abs(vm) + np.abs(vs) + p.threshold)
-            d1 = -(am * em + bs * es)
-            below = g < 0
-            lo = np.where(below, s, lo)
-            hi = np.where(below, hi, s)
-            step = s - 2 * g * d1 / (2 * d1 * d1 - g * (amm * em + bss * es))
-            s_new = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
-            # an element stops at its own convergence, whatever else is in the batch
-            s_new = np.where(done, s, s_new)
-            done |= np.abs(s_new - s) <= tol  # or the step is at rounding level
-            s = s_new
-            if done.all():
-                return s
+        s = lo - g_lo / (g_hi - g_lo) * (hi - lo)
+    s = np.where((s >= lo) & (s <= hi), s, hi)  # (NaN compares false)
+    a1, b1 = km * a, ks * b  # V′ = a1 e_m + b1 e_s
+    a2, b2 = km * a1, ks * b1  # V″
+    done = np.zeros(s.shape, bool)
+    for _ in range(_MAX_ITERATIONS):
+        em, es = np.exp(km * s), np.exp(ks * s)
+        g = a * em + b * es - p.threshold
+        d1 = a1 * em + b1 * es
+        below = g < 0
+        lo, hi = np.where(below, s, lo), np.where(below, hi, s)
+        step = s - 2 * g * d1 / (2 * d1 * d1 - g * (a2 * em + b2 * es))
+        s_new = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
+        # an element stops at its own convergence, whatever else is in the batch
+        done |= np.abs(g) <= g_tol
+        s_new[done] = s[done]
+        done |= np.abs(s_new - s) <= s_tol
+        s = s_new
+        if done.all():
+            return s
     raise RuntimeError("threshold crossing did not converge; please report this input")
 
 
@@ -334,21 +361,25 @@ def _filtered_inputs(
     after ``t_max`` and padding count as ``t_max``); before the first input nothing moves.
     Just after its start the synaptic current is :math:`I = S_s` and the membrane potential
     without resets is :math:`\frac{\tau_s}{\tau_s - \tau_m}(S_s - S_m)`, with
-    :math:`S_\tau(t) = \sum_{t_j \le t} W_{i_j\cdot} e^{-(t - t_j)/\tau}`.
+    :math:`S_\tau(t) = \sum_{t_j \le t} W_{i_j\cdot} e^{-(t - t_j)/\tau}`. Returns
+    ``starts, ends`` (batch, E) and ``S_s, S_m`` with one row per neuron,
+    (batch * n_out, E).
     """
     batch, n_events = times.shape
     arrived = times <= t_max
     starts = np.where(arrived, times, t_max)
     ends = np.concatenate([starts[:, 1:], np.full((batch, 1), t_max)], axis=1)
-    jumps = np.where(arrived.T[..., None], W[ids.T], 0.0)  # (E, batch, n_out)
+    jumps = W[ids.T]  # (E, batch, n_out)
+    jumps[~arrived.T] = 0.0
     gaps = np.diff(starts, axis=1).T[:, None, :, None]
-    decay = np.exp(-gaps / np.array([p.tau_syn, p.tau_mem])[:, None, None])  # (E - 1, 2, batch, 1)
+    decay = np.exp(gaps / -np.array([p.tau_syn, p.tau_mem])[:, None, None])  # (E - 1, 2, batch, 1)
     S = np.empty((n_events, 2, batch, W.shape[1]))  # both filters in one pass, event-major
     S[0] = jumps[0]
     for e in range(1, n_events):
         np.multiply(S[e - 1], decay[e - 1], out=S[e])
         S[e] += jumps[e]
-    return starts, ends, S[:, 0].transpose(1, 0, 2), S[:, 1].transpose(1, 0, 2)
+    S_s = np.ascontiguousarray(S[:, 0].transpose(1, 2, 0)).reshape(-1, n_events)
+    return starts, ends, S_s, S[:, 1].transpose(1, 2, 0).reshape(-1, n_events)
 
 
 def _simulate_chunk(
@@ -368,32 +399,26 @@ def _simulate_chunk(
     next round.
     """
     batch, n_out = times.shape[0], W.shape[1]
+    # one row per neuron, (batch * n_out, intervals); the intervals are the sample's
     starts, ends, S_s, S_m = _filtered_inputs(W, times, ids, p, t_max)
-    # one row per neuron: (batch * n_out, intervals)
-    starts, ends = np.repeat(starts, n_out, axis=0), np.repeat(ends, n_out, axis=0)
-    S_s = S_s.transpose(0, 2, 1).reshape(batch * n_out, -1)
-    S_m = S_m.transpose(0, 2, 1).reshape(batch * n_out, -1)
     c = p.tau_syn / (p.tau_syn - p.tau_mem)
-    neurons = np.arange(batch * n_out)
     # first round: nobody has fired; every interval starts at its input time, no resets
-    I0, V0, t0, valid = S_s, c * (S_s - S_m), starts, np.ones(starts.shape, bool)
-    t_r = R = np.zeros(neurons.size)  # last reset, and Σ_k e^{-(t_r - t_k)/τ_m} there
+    I0, V0 = S_s, np.subtract(S_s, S_m, out=np.empty(S_s.shape))
+    V0 *= c
+    k, e, lo, hi = _first_crossings(V0, I0, ends - starts, None, p, group=n_out)
+    neurons, t0 = k, starts[k // n_out, e]
+    t_r = R = np.zeros(k.size)  # last reset, and Σ_k e^{-(t_r - t_k)/τ_m} there
     first = 0  # the first interval still in play
-    while True:
-        duration = np.where(valid, ends[neurons, first:] - t0, 0.0)
-        k, e, lo, hi = _first_crossings(V0, I0, duration, valid, p)
-        if not k.size:
-            return
+    while k.size:
         s = _refine(V0[k, e], I0[k, e], lo, hi, p)
-        t = t0[k, e] + s
-        neurons = neurons[k]
+        t = t0 + s
         rows, cols = np.divmod(neurons, n_out)
         rec.add(offset + rows, t, cols, I0[k, e] * np.exp(-s / p.tau_syn))
-        R = R[k] * np.exp(-(t - t_r[k]) / p.tau_mem) + 1.0
+        R = R * np.exp(-(t - t_r) / p.tau_mem) + 1.0
         t_r = t
         # intervals before the earliest reset are over for every neuron still active
         first += int(e.min())
-        start, end = starts[neurons, first:], ends[neurons, first:]
+        start, end = starts[rows, first:], ends[rows, first:]
         # the state after the reset at t_r, at the start max(t_e, t_r) of every interval
         t0 = np.maximum(start, t_r[:, None])
         valid = end > t_r[:, None]
@@ -401,6 +426,8 @@ def _simulate_chunk(
         I0 = S_s[neurons, first:] * np.exp(-shift / p.tau_syn)
         V0 = c * (I0 - S_m[neurons, first:] * np.exp(-shift / p.tau_mem)) \
             - p.threshold * R[:, None] * np.exp(-(t0 - t_r[:, None]) / p.tau_mem)
+        k, e, lo, hi = _first_crossings(V0, I0, np.where(valid, end - t0, 0.0), valid, p)
+        neurons, t0, t_r, R = neurons[k], t0[k, e], t_r[k], R[k]
 
 
 def _simulate_layer(
