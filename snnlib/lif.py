@@ -238,12 +238,11 @@ def _first_crossings(
     """
     n_cols = V0.shape[1]
     rise_factor = -np.expm1(duration / -p.tau_mem)
-    if group > 1:
-        rise_factor = np.repeat(rise_factor, group, axis=0)
     bound = np.maximum(I0, 0.0)  # in place from here: these arrays are the largest
     bound -= V0
     np.maximum(bound, 0.0, out=bound)
-    bound *= rise_factor
+    per_sample = bound.reshape(-1, group, n_cols)  # a view: a sample's rows share durations
+    per_sample *= rise_factor[:, None, :]
     bound += V0
     candidate = bound >= p.threshold * (1 - 1e-12)
     if valid is not None:
