@@ -397,7 +397,7 @@ def _simulate_chunk(
     the spike time; neurons without one are done. Only neurons that fired take part in the
     next round.
     """
-    batch, n_out = times.shape[0], W.shape[1]
+    n_out = W.shape[1]
     # one row per neuron, (batch * n_out, intervals); the intervals are the sample's
     starts, ends, S_s, S_m = _filtered_inputs(W, times, ids, p, t_max)
     c = p.tau_syn / (p.tau_syn - p.tau_mem)

@@ -34,6 +34,7 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from snnlib.adjoint import ODELoss
@@ -158,12 +159,12 @@ def render_frame(draw: Callable[[], object], dpi: int = FRAME_DPI,
             plt.close(n)
         raise ValueError(f"draw must make exactly one new figure, it made {len(new)}")
     fig = plt.figure(new[0])
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)  # rendered to pixels directly, no intermediate PNG
+    canvas.draw()
+    pixels = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
     plt.close(fig)
-    buffer.seek(0)
-    image = Image.open(buffer).convert("RGB").quantize(colors=colors,
-                                                      dither=Image.Dither.NONE)
+    image = pixels.quantize(colors=colors, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
