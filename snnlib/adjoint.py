@@ -218,9 +218,10 @@ def adjoint_solution(
     T: float,
     rtol: float = 1e-10,
     atol: float = 1e-12,
+    max_step: float = np.inf,
 ) -> AdjointSolution:
     r"""The adjoint computation of :func:`adjoint_gradient`, keeping :math:`x(t)` and
-    :math:`\lambda(t)` as dense interpolants.
+    :math:`\lambda(t)` as dense interpolants (``max_step`` as in :func:`adjoint_gradient`).
 
     :math:`\lambda(t) = \partial L/\partial x(t)`: the change of the loss per unit change of
     the state at time :math:`t`, the rest of the trajectory following the ODE
@@ -239,7 +240,7 @@ def adjoint_solution(
     """
     x0, p, T = _check(problem, x0, p, T)
     n = x0.size
-    loss, grad, fwd, bwd = _adjoint(problem, x0, p, T, rtol, atol, np.inf, None, True)
+    loss, grad, fwd, bwd = _adjoint(problem, x0, p, T, rtol, atol, max_step, None, True)
     return AdjointSolution(loss, grad, lambda t: fwd.sol(t)[:n], lambda t: bwd.sol(t)[:n])
 
 

@@ -32,6 +32,8 @@ plot_adjoint_kick
     A kick to the state at t₀, the loss change it causes, and the adjoint that predicts it.
 plot_raster
     The spikes of one sample as ticks on a (time, neuron) plane.
+plot_jump_adjoint
+    An exact adjoint with jumps at spikes against smoothed adjoints (chapter 6).
 plot_shift_pairing, plot_pairing_under_shift
     The pairing of a shifted spike train as a smooth function of the shift, with its tangent;
     both panels in one figure.
@@ -76,6 +78,7 @@ __all__ = [
     "plot_convergence",
     "plot_decision_regions",
     "plot_if_sampling",
+    "plot_jump_adjoint",
     "plot_lif_network",
     "plot_loss_slice",
     "plot_nascent_deltas",
@@ -701,3 +704,44 @@ def plot_raster(
     ax.set_ylabel("neuron")
     ax.set_title(f"{int(real.sum())} spikes")
     return ax
+
+
+def plot_jump_adjoint(
+    t: np.ndarray,
+    exact: np.ndarray,
+    smoothed: dict[str, np.ndarray],
+    spikes: np.ndarray,
+    zoom: tuple[float, float],
+    ylabel: str = "λ_θ (1/rad)",
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Left: an exact adjoint with jumps at ``spikes`` (vertical lines) and smoothed adjoints
+    ``smoothed[label]`` sampled at the same times ``t`` (ms). Right: the same over ``zoom``.
+
+    Examples
+    --------
+    >>> t = np.linspace(0.0, 2.0, 201)
+    >>> axes = plot_jump_adjoint(t, np.where(t < 1, 1.0, 0.0), {"ε = 0.1": np.clip(
+    ...     (1.1 - t) / 0.2, 0, 1)}, np.array([1.0]), (0.5, 1.5))
+    >>> [float(x) for x in axes[1].get_xlim()]
+    [0.5, 1.5]
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained",
+                               gridspec_kw={"width_ratios": [2, 1]})
+    for ax in axes:
+        for i, (label, lam) in enumerate(smoothed.items()):
+            ax.plot(t, lam, color=f"C{i + 1}", lw=1.0, label=label)
+        ax.plot(t, exact, color="k", lw=1.4, ls="--", label="exact (jump adjoint)")
+        for tk in spikes:
+            ax.axvline(tk, color="0.7", lw=0.6, zorder=0)
+        ax.set_xlabel("t (ms)")
+    axes[0].set_ylabel(ylabel)
+    axes[0].legend(fontsize=8)
+    axes[1].set_xlim(float(zoom[0]), float(zoom[1]))
+    inside = (t >= zoom[0]) & (t <= zoom[1])
+    values = np.concatenate([exact[inside], *[lam[inside] for lam in smoothed.values()]])
+    pad = 0.05 * (np.ptp(values) or 1.0)
+    axes[1].set_ylim(values.min() - pad, values.max() + pad)
+    axes[1].set_title("near a spike", fontsize=9)
+    return axes

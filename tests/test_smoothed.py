@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from snnlib.convergence import fit_power_law
-from snnlib.smoothed import ThetaNetwork, simulate_exact, simulate_smoothed
+from snnlib.smoothed import (
+    ThetaNetwork,
+    exact_adjoint,
+    exact_trace_loss,
+    simulate_exact,
+    simulate_smoothed,
+)
 
 CHAIN = ThetaNetwork(drive=np.array([0.5, -0.05]), weights=np.array([[0.0, 1.5], [0.0, 0.0]]))
 
@@ -91,3 +97,73 @@ def test_weights_are_indexed_pre_post_like_every_snnlib_weight():
     reversed_ = simulate_exact(ThetaNetwork(CHAIN.drive, CHAIN.weights.T), np.zeros(2), 60.0)
     assert driven.spikes[0].size == reversed_.spikes[0].size > 0
     assert driven.spikes[1].size > 0 and reversed_.spikes[1].size == 0
+
+
+def _fourth_order_gradient(net, theta0, T, output, h):
+    n = net.size
+    p = np.concatenate([net.weights.ravel(), net.drive])
+
+    def loss(q):
+        other = ThetaNetwork(q[n * n:], q[:n * n].reshape(n, n), net.tau, net.tau_syn)
+        run = simulate_exact(other, theta0, T, rtol=1e-12, atol=1e-14)
+        return exact_trace_loss(run.spikes[output], net.tau_syn, T)
+
+    return np.array([(loss(p - 2 * h * e) - 8 * loss(p - h * e) + 8 * loss(p + h * e)
+                      - loss(p + 2 * h * e)) / (12 * h) for e in np.eye(p.size)])
+
+
+def test_jump_adjoint_matches_finite_differences_in_a_recurrent_network():
+    """Three neurons, all-to-all weights of both signs, self-connections: the fourth-order
+    differences approach the jump adjoint as h⁴ (measured: 3.4e-6, 2.7e-8 at h = 1e-3, 3e-4
+    against |grad| ~ 0.2), so at h = 3e-4 they must agree to 1e-7 — and the agreement must
+    improve by at least 50 (h⁴ predicts 123) from h = 1e-3."""
+    rng = np.random.default_rng(1)
+    net = ThetaNetwork(np.array([0.4, 0.1, -0.05]), rng.normal(0.0, 0.8, (3, 3)), 1.0, 3.0)
+    theta0 = np.array([0.3, -1.0, 2.0])
+    adj = exact_adjoint(net, theta0, 20.0, output=2, rtol=1e-12, atol=1e-14)
+    assert all(s.size >= 2 for s in adj.spikes)  # every neuron fires, several times
+    coarse = np.abs(_fourth_order_gradient(net, theta0, 20.0, 2, 1e-3) - adj.grad).max()
+    fine = np.abs(_fourth_order_gradient(net, theta0, 20.0, 2, 3e-4) - adj.grad).max()
+    assert fine < 1e-7
+    assert coarse / fine > 50
+
+
+def test_jump_equals_the_seed_form_with_the_mean_slope():
+    """λ_θ(t⁻) − λ_θ(t⁺) = −mean(λ̇_s(t±))/(τ_s θ̇) at every spike, with the one-sided slopes
+    measured on the computed adjoint (cubic fits, error ~1e-9 against jumps ~1e-2)."""
+    adj = exact_adjoint(CHAIN, np.zeros(2), 20.0, output=1, rtol=1e-12, atol=1e-14)
+
+    def slope(f, t0, side, h=2e-3):
+        u = side * h * np.arange(1, 6)
+        return np.polyfit(u, [f(t0 + x) for x in u], 3)[-2]
+
+    for k in range(2):
+        for tk, jump in zip(adj.spikes[k], adj.jumps[k], strict=True):
+            if tk > 19.95:
+                continue
+            lam_s = lambda t, k=k: adj.adjoint(t)[2 + k]  # noqa: E731
+            mean = 0.5 * (slope(lam_s, tk, -1) + slope(lam_s, tk, 1))
+            assert -mean / (CHAIN.tau_syn * 2.0 / CHAIN.tau) == pytest.approx(jump, rel=1e-6)
+
+
+def test_jump_adjoint_gives_the_loss_and_the_exact_spikes():
+    adj = exact_adjoint(CHAIN, np.zeros(2), 20.0, output=1)
+    run = simulate_exact(CHAIN, np.zeros(2), 20.0)
+    for a, b in zip(adj.spikes, run.spikes, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+    assert adj.loss == pytest.approx(exact_trace_loss(run.spikes[1], CHAIN.tau_syn, 20.0),
+                                     rel=1e-14)
+    lam = adj.adjoint(np.array([0.0, 10.0, 20.0]))
+    assert lam.shape == (4, 3) and np.all(lam[:, -1] == 0.0)  # λ(T) = 0
+
+
+def test_jump_adjoint_bad_input():
+    with pytest.raises(ValueError, match="output"):
+        exact_adjoint(CHAIN, np.zeros(2), 20.0, output=2)
+    with pytest.raises(ValueError, match="output"):
+        exact_adjoint(CHAIN, np.zeros(2), 20.0, output=0.5)
+    with pytest.raises(TypeError, match="ThetaNetwork"):
+        exact_adjoint("net", np.zeros(2), 20.0, output=0)
+    twins = ThetaNetwork(np.array([1.0, 1.0]), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="same instant"):
+        exact_adjoint(twins, np.zeros(2), 5.0, output=0)
