@@ -26,7 +26,11 @@ Callables (all take NumPy arrays and return NumPy arrays; ``n`` states, ``m`` pa
 * ``F(t, x, p) -> (n,)``, ``F_x(t, x, p) -> (n, n)``, ``F_p(t, x, p) -> (n, m)``;
 * ``l(t, x, p) -> float``, ``l_x(t, x, p) -> (n,)``, ``l_p(t, x, p) -> (m,)`` (optional);
 * ``phi(x, p) -> float``, ``phi_x(x, p) -> (n,)``, ``phi_p(x, p) -> (m,)`` (optional);
-* ``x0_p -> (n, m)``, the derivative of the initial state (optional, default zero).
+* ``x0_p -> (n, m)``, the derivative of the initial state (optional, default zero);
+* ``vjp_p(t, x, p, lam) -> (m,)``, the vector–Jacobian product :math:`\lambda^\top F_p`
+  (optional): the adjoint needs only this product, which is often far cheaper than the
+  :math:`n \times m` matrix ``F_p`` (for the rate network, :math:`O(n^2)` against
+  :math:`O(n^3)`).
 
 Contents
 --------
@@ -74,7 +78,8 @@ Vector = Callable[..., np.ndarray]
 class ODELoss:
     """An ODE with a running and a terminal loss, and all the partial derivatives.
 
-    Missing pieces (``l``, ``phi`` and their derivatives, ``x0_p``) count as zero.
+    Missing pieces (``l``, ``phi`` and their derivatives, ``x0_p``) count as zero; without
+    ``vjp_p`` the adjoint forms ``F_p`` and multiplies.
     """
 
     F: Vector
@@ -87,11 +92,12 @@ class ODELoss:
     phi_x: Vector | None = None
     phi_p: Vector | None = None
     x0_p: np.ndarray | None = None
+    vjp_p: Vector | None = None
 
     def __post_init__(self) -> None:
         for name in ("F", "F_x", "F_p"):
             check_callable(getattr(self, name), name)
-        for name in ("l", "l_x", "l_p", "phi", "phi_x", "phi_p"):
+        for name in ("l", "l_x", "l_p", "phi", "phi_x", "phi_p", "vjp_p"):
             if getattr(self, name) is not None:
                 check_callable(getattr(self, name), name)
         if (self.l is None) != (self.l_x is None) or (self.phi is None) != (self.phi_x is None):
@@ -145,7 +151,9 @@ def _adjoint(problem, x0, p, T, rtol, atol, max_step, backward, dense):
         x = fwd.sol(t)[:n]
         lam = z[:n]
         dlam = -np.asarray(back.F_x(t, x, p)).T @ lam - _zeros_or(back.l_x, (n,), t, x, p)
-        dmu = -(lam @ np.asarray(back.F_p(t, x, p)) + _zeros_or(back.l_p, (m,), t, x, p))
+        lam_F_p = lam @ np.asarray(back.F_p(t, x, p)) if back.vjp_p is None \
+            else np.asarray(back.vjp_p(t, x, p, lam))
+        dmu = -(lam_F_p + _zeros_or(back.l_p, (m,), t, x, p))
         return np.concatenate([dlam, dmu])
 
     lam_T = _zeros_or(back.phi_x, (n,), xT, p)
@@ -199,16 +207,19 @@ def adjoint_gradient(
 
 
 class AdjointSolution(NamedTuple):
-    """Loss, gradient, and the state and adjoint as functions of time.
+    r"""Loss, gradient, and the state and adjoint as functions of time.
 
     ``state(t)`` and ``adjoint(t)`` accept a time or an array of times in [0, T] and return
-    arrays of shape (n,) or (n, len(t)).
+    arrays of shape (n,) or (n, len(t)); ``running(t)``, shape (m,) or (m, len(t)), is the
+    part of the gradient collected from t to T, :math:`\int_t^T (\lambda^\top F_p + l_p)\,ds`
+    (so ``running(0)`` is ``grad`` without the terminal and initial-condition terms).
     """
 
     loss: float
     grad: np.ndarray
     state: Callable[[float | np.ndarray], np.ndarray]
     adjoint: Callable[[float | np.ndarray], np.ndarray]
+    running: Callable[[float | np.ndarray], np.ndarray]
 
 
 def adjoint_solution(
@@ -241,7 +252,8 @@ def adjoint_solution(
     x0, p, T = _check(problem, x0, p, T)
     n = x0.size
     loss, grad, fwd, bwd = _adjoint(problem, x0, p, T, rtol, atol, max_step, None, True)
-    return AdjointSolution(loss, grad, lambda t: fwd.sol(t)[:n], lambda t: bwd.sol(t)[:n])
+    return AdjointSolution(loss, grad, lambda t: fwd.sol(t)[:n], lambda t: bwd.sol(t)[:n],
+                           lambda t: bwd.sol(t)[n:])
 
 
 class Kick(NamedTuple):
@@ -345,7 +357,9 @@ def rate_network_loss(n: int, target: np.ndarray) -> ODELoss:
     Parameters :math:`p = (\mathrm{vec}\,W, b)`, :math:`m = n^2 + n`; running loss
     :math:`l = \tfrac12\|x - x^*\|^2`, terminal loss :math:`\phi = \tfrac12\|x(T) - x^*\|^2`.
     The problem of chapter 5, where the cost of the two gradient methods is compared as
-    :math:`m` grows.
+    :math:`m` grows. It supplies ``vjp_p``:
+    :math:`\lambda^\top F_p = \bigl(\mathrm{vec}(g x^\top), g\bigr)` with
+    :math:`g = \lambda \odot (1 - \tanh^2(Wx + b))`.
 
     Examples
     --------
@@ -377,11 +391,16 @@ def rate_network_loss(n: int, target: np.ndarray) -> ODELoss:
         dW = np.einsum("ij,i,k->ijk", np.eye(n), slope, x).reshape(n, n * n)
         return np.concatenate([dW, np.diag(slope)], axis=1)
 
+    def vjp_p(t, x, p, lam):
+        W, b = unpack(p)
+        g = lam * (1.0 - np.tanh(W @ x + b) ** 2)
+        return np.concatenate([np.outer(g, x).ravel(), g])
+
     def half_square(x):
         return 0.5 * float(np.sum((x - target) ** 2))
 
     return ODELoss(
-        F=F, F_x=F_x, F_p=F_p,
+        F=F, F_x=F_x, F_p=F_p, vjp_p=vjp_p,
         l=lambda t, x, p: half_square(x), l_x=lambda t, x, p: x - target,
         phi=lambda x, p: half_square(x), phi_x=lambda x, p: x - target,
     )

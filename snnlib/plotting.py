@@ -32,6 +32,8 @@ plot_adjoint_kick
     A kick to the state at t₀, the loss change it causes, and the adjoint that predicts it.
 plot_raster
     The spikes of one sample as ticks on a (time, neuron) plane.
+plot_backward_pass
+    The adjoint λ(t) and the running gradient, integrated backwards (chapter 5).
 plot_jump_adjoint
     An exact adjoint with jumps at spikes against smoothed adjoints (chapter 6).
 plot_shift_pairing, plot_pairing_under_shift
@@ -41,14 +43,14 @@ plot_shift_pairing, plot_pairing_under_shift
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
-from snnlib.adjoint import ODELoss, adjoint_solution, kicked_loss
+from snnlib.adjoint import AdjointSolution, ODELoss, adjoint_solution, kicked_loss
 from snnlib.convergence import fit_power_law
 from snnlib.datasets import latency_encode
 from snnlib.deltas import (
@@ -75,6 +77,7 @@ from snnlib.training import predict
 
 __all__ = [
     "plot_adjoint_kick",
+    "plot_backward_pass",
     "plot_convergence",
     "plot_decision_regions",
     "plot_if_sampling",
@@ -744,4 +747,47 @@ def plot_jump_adjoint(
     pad = 0.05 * (np.ptp(values) or 1.0)
     axes[1].set_ylim(values.min() - pad, values.max() + pad)
     axes[1].set_title("near a spike", fontsize=9)
+    return axes
+
+
+def plot_backward_pass(
+    sol: AdjointSolution,
+    T: float,
+    params: Sequence[int],
+    param_labels: Sequence[str],
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    """The backward pass of the adjoint method, read from right to left. Top: the adjoint
+    λ(t) = ∂L/∂x(t), starting from λ(T) = φ_x. Bottom: the running gradient
+    μ_j(t) = ∫_t^T (λᵀF_p + l_p)_j ds for the parameters ``params``, which reaches the
+    gradient's integral part at t = 0 (dots).
+
+    Examples
+    --------
+    >>> from snnlib.adjoint import rate_network_loss
+    >>> sol = adjoint_solution(rate_network_loss(2, np.array([0.5, -0.5])), np.array([1.0, 0.0]),
+    ...                        np.full(6, 0.3), 2.0)
+    >>> axes = plot_backward_pass(sol, 2.0, [0, 4], ["W₀₀", "b₀"])
+    >>> dot = axes[1].get_lines()[1]   # the running gradient of W₀₀ at t = 0 is dL/dW₀₀
+    >>> bool(np.isclose(dot.get_ydata()[0], sol.grad[0]))
+    True
+    """
+    if len(params) != len(param_labels):
+        raise ValueError("give one label per parameter")
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 4.8), sharex=True, layout="constrained")
+    top, bottom = axes
+    t = np.linspace(0.0, T, 601)
+    lam, running = sol.adjoint(t), sol.running(t)
+    for i in range(lam.shape[0]):
+        top.plot(t, lam[i], color=f"C{i}", lw=1.2, label=f"λ_{i}(t)")
+    for c, (j, label) in enumerate(zip(params, param_labels, strict=True)):
+        bottom.plot(t, running[j], color=f"C{c}", lw=1.2, label=f"μ for {label}")
+        bottom.plot([0.0], [running[j, 0]], "o", color=f"C{c}")
+    top.set_ylabel("adjoint λ = ∂L/∂x(t)")
+    bottom.set_ylabel("running gradient μ(t)")
+    bottom.set_xlabel("t (backward pass runs from T to 0)")
+    for ax in axes:
+        ax.axhline(0.0, color="0.6", lw=0.6)
+        ax.legend(fontsize=8, ncol=2)
     return axes

@@ -122,3 +122,30 @@ def test_kick_bad_input():
         kicked_loss(problem, x0, p, 1.0, 0.5, np.zeros(3))
     with pytest.raises(ValueError, match="dx"):
         kicked_loss(problem, x0, p, 1.0, 0.5, np.array([np.nan, 0.0]))
+
+
+def test_vector_jacobian_product_gives_the_same_gradient():
+    """rate_network_loss supplies λᵀF_p directly; dropping it makes the adjoint form F_p and
+    multiply. Same integrand, same solver steps: agreement to rounding."""
+    rng = np.random.default_rng(3)
+    problem = rate_network_loss(5, rng.normal(size=5))
+    p, x0 = rng.normal(scale=0.5, size=30), rng.normal(size=5)
+    with_vjp = adjoint_gradient(problem, x0, p, 2.0)
+    without = adjoint_gradient(replace(problem, vjp_p=None), x0, p, 2.0)
+    np.testing.assert_allclose(with_vjp.grad, without.grad, rtol=0,
+                               atol=1e-12 * np.abs(without.grad).max())
+    lam = rng.normal(size=5)
+    np.testing.assert_allclose(problem.vjp_p(0.0, x0, p, lam), lam @ problem.F_p(0.0, x0, p),
+                               rtol=1e-14, atol=1e-15)
+
+
+def test_running_gradient_collects_the_integral_from_t_to_T():
+    """running(T) = 0 and running(0) = grad for a loss with no terminal or initial-condition
+    term that depends on p (the rate network's φ depends on x only)."""
+    rng = np.random.default_rng(4)
+    problem = rate_network_loss(3, rng.normal(size=3))
+    p, x0 = rng.normal(scale=0.5, size=12), rng.normal(size=3)
+    sol = adjoint_solution(problem, x0, p, 2.0)
+    np.testing.assert_allclose(sol.running(2.0), 0.0, atol=1e-15)
+    np.testing.assert_allclose(sol.running(0.0), sol.grad, rtol=1e-12, atol=1e-14)
+    assert sol.running(np.array([0.0, 1.0, 2.0])).shape == (12, 3)
