@@ -16,6 +16,8 @@ adjoint
     Adjoint and forward-sensitivity gradients of ODE losses (chapter 5).
 eventprop, losses
     Exact spike-time gradients for LIF networks; first-spike losses (chapter 6).
+surrogate
+    Surrogate-gradient backpropagation through time on the clock-driven grid (chapter 6).
 datasets, training
     Yin-Yang, latency coding, Adam and the training loop (chapter 7).
 sampling

@@ -728,6 +728,37 @@ def layer_traces(
     return V, I
 
 
+class _Grid:
+    r"""The clock-driven discretisation shared by :func:`forward_on_grid` and the surrogate
+    gradient of :mod:`snnlib.surrogate`: step :math:`n` covers :math:`[n\Delta t, (n+1)\Delta t)`.
+
+    Over one step the linear ODE is integrated exactly: :math:`V \leftarrow \alpha V + \beta I`,
+    :math:`I \leftarrow \gamma I` with :math:`\alpha = e^{-\Delta t/\tau_m}`,
+    :math:`\gamma = e^{-\Delta t/\tau_s}`,
+    :math:`\beta = \tfrac{\tau_s}{\tau_s - \tau_m}(\gamma - \alpha)`. An input arriving in a
+    step is applied at the step's start; ``arrivals(n)`` gives its (sample, input) pairs.
+    """
+
+    def __init__(self, times: np.ndarray, ids: np.ndarray, p: LIFParams, t_max: float,
+                 dt: float) -> None:
+        self.dt = check_real(dt, "dt", positive=True)
+        self.alpha, self.gamma = np.exp(-self.dt / p.tau_mem), np.exp(-self.dt / p.tau_syn)
+        self.beta = p.tau_syn / (p.tau_syn - p.tau_mem) * (self.gamma - self.alpha)
+        self.steps = int(np.floor(t_max / self.dt + 1e-9))
+        step_of = np.where(np.isfinite(times), np.floor(times / self.dt),
+                           self.steps + 1).astype(np.int64)
+        order = np.argsort(step_of, axis=None, kind="stable")
+        self._rows = np.broadcast_to(np.arange(times.shape[0])[:, None],
+                                     times.shape).ravel()[order]
+        self._ids = ids.ravel()[order]
+        self._bounds = np.searchsorted(step_of.ravel()[order], np.arange(self.steps + 1))
+
+    def arrivals(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The samples and input ids of the inputs applied at step ``n``."""
+        part = slice(self._bounds[n], self._bounds[n + 1])
+        return self._rows[part], self._ids[part]
+
+
 def forward_on_grid(
     weights: Sequence[np.ndarray],
     input_times: np.ndarray,
@@ -761,22 +792,15 @@ def forward_on_grid(
     2.83
     """
     weights, times, ids, t_max = _check_network(weights, input_times, input_ids, params, t_max)
-    dt = check_real(dt, "dt", positive=True)
-    p = params
-    alpha, gamma = np.exp(-dt / p.tau_mem), np.exp(-dt / p.tau_syn)
-    beta = p.tau_syn / (p.tau_syn - p.tau_mem) * (gamma - alpha)
-    batch, steps = times.shape[0], int(np.floor(t_max / dt + 1e-9))
+    grid = _Grid(times, ids, params, t_max, dt)
+    p, alpha, beta, gamma = params, grid.alpha, grid.beta, grid.gamma
+    batch = times.shape[0]
     V = [np.zeros((batch, W.shape[1])) for W in weights]
     I = [np.zeros((batch, W.shape[1])) for W in weights]
     recorders = [_Recorder(batch) for _ in weights]
-    step_of = np.where(np.isfinite(times), np.floor(times / dt), steps + 1).astype(np.int64)
-    order = np.argsort(step_of, axis=None, kind="stable")
-    rows = np.broadcast_to(np.arange(batch)[:, None], times.shape).ravel()[order]
-    flat_ids, bounds = ids.ravel()[order], np.searchsorted(step_of.ravel()[order],
-                                                            np.arange(steps + 1))
-    for n in range(steps):
-        arriving = slice(bounds[n], bounds[n + 1])
-        np.add.at(I[0], rows[arriving], weights[0][flat_ids[arriving]])
+    for n in range(grid.steps):
+        rows, inputs = grid.arrivals(n)
+        np.add.at(I[0], rows, weights[0][inputs])
         for k in range(len(weights)):
             V[k] = alpha * V[k] + beta * I[k]
             I[k] *= gamma
