@@ -9,6 +9,7 @@ from snnlib.adjoint import (
     ODELoss,
     adjoint_gradient,
     adjoint_solution,
+    euler_discrete_gradient,
     kicked_loss,
     rate_network_loss,
     sensitivity_gradient,
@@ -149,3 +150,36 @@ def test_running_gradient_collects_the_integral_from_t_to_T():
     np.testing.assert_allclose(sol.running(2.0), 0.0, atol=1e-15)
     np.testing.assert_allclose(sol.running(0.0), sol.grad, rtol=1e-12, atol=1e-14)
     assert sol.running(np.array([0.0, 1.0, 2.0])).shape == (12, 3)
+
+
+def test_discrete_adjoint_is_the_exact_gradient_of_the_euler_loss():
+    """euler_discrete_gradient differentiates the Euler computation itself: central
+    differences of L_h (h = 1e-5, truncation ~1e-10, rounding ~1e-11 relative) agree to 1e-8
+    of the gradient's size, and the gap to the continuous adjoint shrinks tenfold per tenfold
+    smaller step (first order; measured ratios 10.5 and 10.0)."""
+    rng = np.random.default_rng(6)
+    problem = rate_network_loss(3, rng.normal(size=3))
+    p, x0 = rng.normal(scale=0.8, size=12), rng.normal(size=3)
+    discrete = euler_discrete_gradient(problem, x0, p, 4.0, 400)
+    dh = 1e-5
+    central = np.array([(euler_discrete_gradient(problem, x0, p + dh * e, 4.0, 400).loss
+                         - euler_discrete_gradient(problem, x0, p - dh * e, 4.0, 400).loss)
+                        / (2 * dh) for e in np.eye(12)])
+    scale = np.abs(discrete.grad).max()
+    assert np.abs(discrete.grad - central).max() < 1e-8 * scale
+    exact = adjoint_gradient(problem, x0, p, 4.0).grad
+    gaps = [np.abs(euler_discrete_gradient(problem, x0, p, 4.0, K).grad - exact).max()
+            for K in (40, 400, 4000)]
+    assert 8 < gaps[0] / gaps[1] < 12 and 8 < gaps[1] / gaps[2] < 12
+
+
+def test_discrete_adjoint_with_and_without_vjp_and_bad_steps():
+    rng = np.random.default_rng(7)
+    problem = rate_network_loss(2, rng.normal(size=2))
+    p, x0 = rng.normal(size=6), rng.normal(size=2)
+    a = euler_discrete_gradient(problem, x0, p, 1.0, 50)
+    b = euler_discrete_gradient(replace(problem, vjp_p=None), x0, p, 1.0, 50)
+    np.testing.assert_allclose(a.grad, b.grad, rtol=1e-13, atol=1e-15)
+    for steps in (0, 2.5, True):
+        with pytest.raises(ValueError, match="steps"):
+            euler_discrete_gradient(problem, x0, p, 1.0, steps)
