@@ -778,7 +778,10 @@ def forward_on_grid(
         \beta = \tfrac{\tau_s}{\tau_s - \tau_m}(e^{-\Delta t/\tau_s} - e^{-\Delta t/\tau_m}),
 
     so the only error is the grid: an input is applied at the start of the step that contains
-    it; a spike is registered at the end of the step in which :math:`V \ge \vartheta`, and the
+    it; a spike is registered at the end of the step in which :math:`V \ge \vartheta`, the
+    neuron is reset to :math:`V = 0` (the overshoot :math:`V - \vartheta`, of order
+    :math:`\Delta t`, is discarded; :func:`forward` subtracts ϑ at the exact crossing, where
+    :math:`V = \vartheta`, which also leaves 0), and the
     current it causes in the next layer is applied within that same step (layers are updated in
     order), i.e. from the step's start, like an input. The spike-time error is
     :math:`O(\Delta t)`. A baseline for :func:`forward`, vectorized over batch and neurons; the

@@ -37,6 +37,8 @@ smoothed_trace_loss, exact_trace_loss
     The loss :math:`\tfrac12\int_0^T s_k(t)^2\,dt` of one trace, as an
     :class:`snnlib.adjoint.ODELoss` for the smoothed network (parameters :math:`(W, \eta)`),
     and in closed form from the exact spike times (chapter 6).
+exact_adjoint, ThetaAdjoint
+    The exact network's gradient by the adjoint with jumps at the spikes (chapter 6).
 """
 
 from __future__ import annotations
