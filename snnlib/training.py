@@ -175,6 +175,7 @@ def train(
     progress: Callable[[str], None] | None = print,
     recurrent: list[np.ndarray | None] | None = None,
     readout_start: float = 0.0,
+    gradient: Callable | None = None,
 ) -> History:
     """Train ``weights`` in place with Adam on mini-batches; lr × ``lr_decay`` after each epoch.
 
@@ -182,7 +183,17 @@ def train(
     epoch are a permutation drawn from ``seed``. ``progress`` receives one line per epoch.
     ``recurrent`` (as for :func:`snnlib.lif.forward`): its arrays are trained in place too.
     ``readout_start``: the decision window, as for :func:`snnlib.eventprop.loss_and_grad`.
+    ``gradient``: another gradient, called as ``gradient(weights, times, ids, labels, params,
+    t_max, loss=loss)`` and returning ``(loss, grads)`` — e.g. surrogate-gradient BPTT,
+    ``functools.partial(snnlib.surrogate.bptt_loss_and_grad, dt=0.5)``; default: the exact
+    :func:`snnlib.eventprop.loss_and_grad` (with ``surrogate_slope``, ``recurrent`` and
+    ``readout_start``, which ``gradient`` does not take). Accuracies are always those of the
+    exact simulation.
     """
+    if gradient is not None and (surrogate_slope is not None or recurrent is not None
+                                 or readout_start != 0.0):
+        raise ValueError("gradient replaces loss_and_grad: give surrogate_slope, recurrent "
+                         "and readout_start only without it")
     lr = check_real(lr, "lr", positive=True)
     rng = np.random.default_rng(seed)
     times, ids, labels = train_data
@@ -195,10 +206,14 @@ def train(
         losses = []
         for first in range(0, labels.size, batch_size):
             batch = order[first:first + batch_size]
-            value, grads, *rest = loss_and_grad(
-                weights, times[batch], ids[batch], labels[batch], params, t_max, loss=loss,
-                surrogate_slope=surrogate_slope, recurrent=recurrent,
-                readout_start=readout_start)
+            if gradient is None:
+                value, grads, *rest = loss_and_grad(
+                    weights, times[batch], ids[batch], labels[batch], params, t_max, loss=loss,
+                    surrogate_slope=surrogate_slope, recurrent=recurrent,
+                    readout_start=readout_start)
+            else:
+                (value, grads), rest = gradient(weights, times[batch], ids[batch],
+                                                labels[batch], params, t_max, loss=loss), []
             opt.step(trained, grads + [g for g in (rest[0] if rest else []) if g is not None])
             losses.append(value)
         opt.lr *= lr_decay

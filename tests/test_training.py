@@ -57,6 +57,31 @@ def test_command_rejects_bad_arguments():
         yinyang.parse_args(["--epochs", "0"])
     with pytest.raises(SystemExit):
         yinyang.parse_args(["--lr", "-1"])
+    with pytest.raises(SystemExit):
+        yinyang.parse_args(["--bptt-dt", "0.5", "--surrogate-slope", "0.05"])
+    with pytest.raises(SystemExit):
+        yinyang.parse_args(["--bptt-dt", "0.5", "--bptt-steepness", "0"])
+
+
+def test_command_trains_with_surrogate_bptt(tmp_path, capsys):
+    """--bptt-dt trains with snnlib.surrogate on the grid and reports both accuracies."""
+    out = tmp_path / "curves.json"
+    acc = yinyang.main(["--epochs", "2", "--train-size", "64", "--hidden", "20",
+                        "--bptt-dt", "0.5", "--output", str(out)])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1] == f"test_accuracy: {acc:.4f}"
+    assert lines[-2].startswith("grid_test_accuracy: ")
+    saved = json.loads(out.read_text())
+    assert 0.0 <= saved["grid_test_accuracy"] <= 1.0
+    assert saved["train_loss"][1] < saved["train_loss"][0]  # it learns
+
+
+def test_gradient_hook_excludes_the_exact_gradient_options():
+    times, ids = latency_encode(yin_yang(8, seed=3)[0])
+    data = (times, ids, np.zeros(8, int))
+    with pytest.raises(ValueError, match="gradient"):
+        train(yinyang.initial_weights(10, 0), data, data, P, yinyang.T_MAX, 1,
+              surrogate_slope=0.05, gradient=loss_and_grad, progress=None)
 
 
 def test_train_updates_recurrent_weights_and_uses_the_readout_window():
