@@ -212,8 +212,9 @@ def train(
                     surrogate_slope=surrogate_slope, recurrent=recurrent,
                     readout_start=readout_start)
             else:
-                (value, grads), rest = gradient(weights, times[batch], ids[batch],
-                                                labels[batch], params, t_max, loss=loss), []
+                value, grads = gradient(weights, times[batch], ids[batch], labels[batch],
+                                        params, t_max, loss=loss)
+                rest = []
             opt.step(trained, grads + [g for g in (rest[0] if rest else []) if g is not None])
             losses.append(value)
         opt.lr *= lr_decay
