@@ -110,6 +110,12 @@ class ThetaNetwork:
         current = self.drive + s @ self.weights
         return ((1.0 - np.cos(theta)) + (1.0 + np.cos(theta)) * current) / self.tau
 
+    def field(self, y: np.ndarray) -> np.ndarray:
+        r"""The exact network between spikes, :math:`\dot y` for :math:`y = (\theta, s)`:
+        the phase velocity and :math:`\dot s = -s/\tau_s`."""
+        theta, s = y[:self.size], y[self.size:]
+        return np.concatenate([self.phase_velocity(theta, s), -s / self.tau_syn])
+
 
 @dataclass(frozen=True)
 class ThetaRun:
@@ -192,8 +198,7 @@ def _exact_segments(net: ThetaNetwork, theta0: np.ndarray, t_max: float, rtol: f
     n = net.size
 
     def rhs(t: float, y: np.ndarray) -> np.ndarray:
-        theta, s = y[:n], y[n:]
-        return np.concatenate([net.phase_velocity(theta, s), -s / net.tau_syn])
+        return net.field(y)
 
     y = np.concatenate([theta0, np.zeros(n)])
     levels = _next_spike_levels(theta0)
@@ -298,11 +303,8 @@ def exact_adjoint(
            for i, seg in enumerate(segments)):
         raise ValueError("two neurons spike at the same instant: the loss has no gradient there")
 
-    def field(x: np.ndarray) -> np.ndarray:
-        return np.concatenate([net.phase_velocity(x[:n], x[n:]), -x[n:] / net.tau_syn])
-
     def hamiltonian(lam: np.ndarray, x: np.ndarray) -> float:
-        return float(lam @ field(x)) + 0.5 * float(x[n + output]) ** 2
+        return float(lam @ net.field(x)) + 0.5 * float(x[n + output]) ** 2
 
     def rhs(t: float, z: np.ndarray, sol) -> np.ndarray:
         x = sol(t)
@@ -325,7 +327,7 @@ def exact_adjoint(
             x_plus = x_minus.copy()
             x_plus[n + k] += 1.0 / net.tau_syn
             lam = z[:2 * n]
-            jump = (hamiltonian(lam, x_plus) - hamiltonian(lam, x_minus)) / field(x_minus)[k]
+            jump = (hamiltonian(lam, x_plus) - hamiltonian(lam, x_minus)) / net.field(x_minus)[k]
             z[k] += jump
             jumps[k].append(jump)
         back = solve_ivp(rhs, (seg.t1, seg.t0), z, method="DOP853", rtol=rtol, atol=atol,
