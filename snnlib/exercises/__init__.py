@@ -1,0 +1,59 @@
+r"""Checks for the book's "Implement …" exercises: the reader's function against snnlib.
+
+Each check calls the reader's ``candidate`` on a fixed set of cases, compares the results with
+the library's own function and returns a :class:`Verdict`. When they disagree, the verdict
+names the first case that fails and, where a common mistake explains the numbers, says which
+(a missing factor, a wrong sign, a forgotten term). It never raises: a candidate that raises
+``NotImplementedError`` is "not implemented yet", any other exception is reported.
+
+Contents
+--------
+Verdict
+    ``passed`` and a message; printing it gives one line.
+check_spike_train_pairing
+    :math:`\langle s^{(n)}, \varphi\rangle` of a weighted spike train (chapter 1).
+check_triangle
+    :math:`\Lambda_\varepsilon(t)` (chapter 2) against :func:`snnlib.deltas.triangle`.
+check_find_zeros
+    The simple zeros of a function on a grid (chapter 3) against
+    :func:`snnlib.deltas.find_zeros`.
+check_lif_step
+    The closed-form LIF step between events (chapter 4).
+check_rate_jacobians
+    :math:`F_x` and :math:`F_p` of the rate network of chapter 5.
+check_spike_jump
+    The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
+check_cross_entropy_grad
+    :math:`\partial\ell/\partial t_k` of the first-spike cross-entropy (chapter 7) against
+    :func:`snnlib.losses.first_spike_cross_entropy`.
+check_alexiewicz_norm
+    :math:`\|x\|_A` of a sampled signal (chapter 8) against
+    :func:`snnlib.sampling.alexiewicz_norm`.
+check_send_on_delta
+    Send-on-delta with the lattice reference (chapter 9) against
+    :func:`snnlib.sampling.send_on_delta`.
+"""
+
+from snnlib.exercises._core import Verdict
+from snnlib.exercises.ch01 import check_spike_train_pairing
+from snnlib.exercises.ch02 import check_triangle
+from snnlib.exercises.ch03 import check_find_zeros
+from snnlib.exercises.ch04 import check_lif_step
+from snnlib.exercises.ch05 import check_rate_jacobians
+from snnlib.exercises.ch06 import check_spike_jump
+from snnlib.exercises.ch07 import check_cross_entropy_grad
+from snnlib.exercises.ch08 import check_alexiewicz_norm
+from snnlib.exercises.ch09 import check_send_on_delta
+
+__all__ = [
+    "Verdict",
+    "check_alexiewicz_norm",
+    "check_cross_entropy_grad",
+    "check_find_zeros",
+    "check_lif_step",
+    "check_rate_jacobians",
+    "check_send_on_delta",
+    "check_spike_jump",
+    "check_spike_train_pairing",
+    "check_triangle",
+]

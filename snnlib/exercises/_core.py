@@ -1,0 +1,88 @@
+"""The machinery shared by the exercise checks: :class:`Verdict` and the comparison loop."""
+
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["RTOL", "Hint", "Verdict"]
+
+#: Agreement asked of a candidate: a few units of rounding for these short formulas.
+RTOL = 1e-10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: ``passed`` and a message that says what is wrong, if anything.
+
+    Examples
+    --------
+    >>> print(Verdict("f", True, "agrees with snnlib on 3 cases"))
+    f: correct — agrees with snnlib on 3 cases
+    """
+
+    name: str
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {'correct' if self.passed else 'not yet'} — {self.message}"
+
+
+Hint = Callable[[tuple, np.ndarray, np.ndarray], str | None]
+
+
+def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
+             hints: Sequence[Hint] = ()) -> Verdict:
+    """Run ``candidate`` and ``reference`` on every case; the first disagreement decides.
+
+    Each gets its own deep copy of the arguments, so a candidate that changes its input in
+    place neither fails for it nor changes what the reference sees.
+    """
+    name = getattr(candidate, "__name__", "candidate")
+    for number, args in enumerate(cases, start=1):
+        try:
+            got = candidate(*copy.deepcopy(args))
+        except NotImplementedError:
+            return Verdict(name, False, "not implemented yet (it raises NotImplementedError)")
+        except Exception as error:  # the reader's code: report whatever it raises
+            return Verdict(name, False, f"raised {type(error).__name__}: {error} (case {number})")
+        expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return Verdict(name, False,
+                           f"returned {type(got).__name__}, not numbers (case {number})")
+        if got.shape != expected.shape:
+            return Verdict(name, False, f"returned shape {got.shape}, expected {expected.shape} "
+                                        f"(case {number})")
+        if not np.allclose(got, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max(initial=1)):
+            for hint in hints:
+                message = hint(args, got, expected)
+                if message:
+                    return Verdict(name, False, f"{message} (case {number})")
+            error = np.abs(got - expected).max()
+            return Verdict(name, False, f"largest difference from snnlib {error:.3g} "
+                                        f"(case {number})")
+    return Verdict(name, True, f"agrees with snnlib on all {len(cases)} cases "
+                               f"(to {RTOL:g} relative)")
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-8, atol=1e-12))
+
+def _stacked(candidate: Callable) -> Callable:
+    def run(*args):
+        out = candidate(*args)
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise TypeError("must return a pair (V, I)")
+        return np.stack([np.asarray(x, dtype=float) for x in out])
+    return run
+
+
+def _named(candidate: Callable, verdict: Verdict) -> Verdict:
+    return Verdict(getattr(candidate, "__name__", "candidate"), verdict.passed, verdict.message)
