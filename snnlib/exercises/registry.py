@@ -1,0 +1,100 @@
+"""The registry of the book's "Implement …" exercises: one entry per exercise.
+
+The chapters, the student edition and the grader (:mod:`snnlib.course`) all read this one list:
+which notebook holds the exercise, its label, the function the reader writes, and the check
+that grades it. A unit test keeps it in step with the notebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from snnlib.exercises._core import Verdict
+from snnlib.exercises.ch01 import check_spike_train_pairing
+from snnlib.exercises.ch02 import check_triangle
+from snnlib.exercises.ch03 import check_find_zeros
+from snnlib.exercises.ch04 import check_lif_step
+from snnlib.exercises.ch05 import check_rate_jacobians
+from snnlib.exercises.ch06 import check_spike_jump
+from snnlib.exercises.ch07 import check_cross_entropy_grad
+from snnlib.exercises.ch08 import check_alexiewicz_norm
+from snnlib.exercises.ch09 import check_send_on_delta
+
+__all__ = ["EXERCISES", "Exercise", "exercise"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One "Implement …" exercise of the book.
+
+    Attributes
+    ----------
+    chapter
+        The chapter's number.
+    notebook
+        The chapter's notebook, relative to the repository's root.
+    label
+        The exercise's label in the notebook (``:label:`` of its ``{exercise}`` directive).
+    title
+        The exercise's title, as the book prints it.
+    function
+        The name of the function the reader writes.
+    check
+        The check that grades it: ``check(function) -> Verdict``.
+
+    Examples
+    --------
+    >>> exercise("ex-implement-triangle").function
+    'my_triangle'
+    """
+
+    chapter: int
+    notebook: str
+    label: str
+    title: str
+    function: str
+    check: Callable[[Callable], Verdict]
+
+    @property
+    def check_name(self) -> str:
+        """The check's name in :mod:`snnlib.exercises`."""
+        return self.check.__name__
+
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise(1, "book/ch01_distributions.ipynb", "ex-implement-spike-pairing",
+             "Implement the derivatives of a spike train", "pairing",
+             check_spike_train_pairing),
+    Exercise(2, "book/ch02_triangle.ipynb", "ex-implement-triangle",
+             "Implement the triangle", "my_triangle", check_triangle),
+    Exercise(3, "book/ch03_composition.ipynb", "ex-implement-zeros",
+             "Implement spike detection on a trace", "zeros", check_find_zeros),
+    Exercise(4, "book/ch04_spiking_dynamics.ipynb", "ex-implement-lif-step",
+             "Implement the closed-form step", "lif_step", check_lif_step),
+    Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-jacobians",
+             "Implement the Jacobians of the rate network", "jacobians", check_rate_jacobians),
+    Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-jump",
+             "Implement the jump at a spike", "jump", check_spike_jump),
+    Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss-grad",
+             "Implement the gradient of the loss", "loss_grad", check_cross_entropy_grad),
+    Exercise(8, "book/ch08_if_sampling.ipynb", "ex-implement-alexiewicz",
+             "Implement the Alexiewicz norm", "my_norm", check_alexiewicz_norm),
+    Exercise(9, "book/ch09_send_on_delta.ipynb", "ex-implement-sod",
+             "Implement send-on-delta", "sod", check_send_on_delta),
+)
+
+
+def exercise(label: str) -> Exercise:
+    """The registered exercise with this label.
+
+    Raises
+    ------
+    KeyError
+        If no exercise has that label (the message lists the labels there are).
+    """
+    for entry in EXERCISES:
+        if entry.label == label:
+            return entry
+    raise KeyError(f"no exercise labelled {label!r}; the labels are "
+                   + ", ".join(e.label for e in EXERCISES))
