@@ -62,6 +62,7 @@ class Exercise:
         return self.check.__name__
 
 
+#: Every "Implement …" exercise of the book, in the order of the chapters.
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(1, "book/ch01_distributions.ipynb", "ex-implement-spike-pairing",
              "Implement the derivatives of a spike train", "pairing",
