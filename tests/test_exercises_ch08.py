@@ -240,6 +240,7 @@ CATALOGUE = [
     (if_no_dt_in_leak, "Δt is missing in the leak"),
     (if_late, "one sample late"),
     (if_leak_after, "leak is applied after"),
+    (if_no_leak, "leak is ignored"),
     (if_abs_amplitude, "wrong sign"),
     (if_one_sided, "fires only upwards"),
     (if_counts, "factor ϑ is missing"),

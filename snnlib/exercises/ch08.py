@@ -107,9 +107,9 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
                 fire: str = ">=", emit: str = "mod", keep: str = "rest",
                 charge_dt: bool = True, leak_dt: bool = True, leak_after: bool = False,
-                two_sided: bool = True) -> np.ndarray:
+                two_sided: bool = True, leaky: bool = True) -> np.ndarray:
     """IF with one deliberate deviation from reset to mod: the catalogue of mistakes."""
-    decay = np.exp(-leak * (dt if leak_dt else 1.0))
+    decay = np.exp(-leak * (dt if leak_dt else 1.0)) if leaky else 1.0
     u, out = 0.0, np.zeros(len(x))
     for n, value in enumerate(np.asarray(x, dtype=float)):
         charge = value * (dt if charge_dt else 1.0)
@@ -146,6 +146,7 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                           "e^(−αΔt)"),
     (dict(leak_after=True), "the leak is applied after the charge is added, e^(−αΔt)(u + x_nΔt); "
                             "decay the old potential first: u ← e^(−αΔt)u + x_nΔt"),
+    (dict(leaky=False), "the leak is ignored: the potential decays by e^(−αΔt) per sample"),
     (dict(two_sided=False), "fires only upwards: two-sided IF also fires when u ≤ −ϑ, with a "
                             "negative amplitude"),
 )
@@ -169,8 +170,8 @@ def check_integrate_and_fire(
     potentials between multiples, charges of several :math:`\vartheta`, a step
     :math:`\Delta t \ne 1` and a leak. Named mistakes: ``>`` for ``≥``, reset by subtraction,
     reset to zero, floor or rounding instead of trunc, a missing :math:`\Delta t` (in the
-    charge or in the leak), the leak applied after the charge, one-sided firing, the wrong sign
-    of negative spikes, spikes one sample late or early, counts without the factor
+    charge or in the leak), the leak ignored or applied after the charge, one-sided firing,
+    the wrong sign of negative spikes, spikes one sample late or early, counts without the factor
     :math:`\vartheta`.
 
     Examples
