@@ -224,6 +224,30 @@ def if_counts(x, threshold, dt, leak):
     return out
 
 
+def if_skip_first(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(1, x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_skip_last(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size - 1):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_cumulative(x, threshold, dt, leak):
+    return np.cumsum(if_mod(x, threshold, dt, leak))
+
+
 def if_vector_cumsum(x, threshold, dt, leak):
     """The closed form of the no-leak case applied regardless of the leak."""
     return threshold * np.diff(np.trunc(np.cumsum(x) * dt / threshold), prepend=0.0)
@@ -244,6 +268,9 @@ CATALOGUE = [
     (if_abs_amplitude, "wrong sign"),
     (if_one_sided, "fires only upwards"),
     (if_counts, "factor ϑ is missing"),
+    (if_skip_first, "first sample is skipped"),
+    (if_skip_last, "last sample is never processed"),
+    (if_cumulative, "cumulative amplitudes"),
     (lambda x, threshold, dt, leak: x[:-1], "shape"),
 ]
 

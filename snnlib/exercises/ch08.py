@@ -171,7 +171,8 @@ def check_integrate_and_fire(
     :math:`\Delta t \ne 1` and a leak. Named mistakes: ``>`` for ``≥``, reset by subtraction,
     reset to zero, floor or rounding instead of trunc, a missing :math:`\Delta t` (in the
     charge or in the leak), the leak ignored or applied after the charge, one-sided firing,
-    the wrong sign of negative spikes, spikes one sample late or early, counts without the factor
+    the wrong sign of negative spikes, spikes one sample late or early, the first or last
+    sample skipped, cumulative instead of per-sample amplitudes, counts without the factor
     :math:`\vartheta`.
 
     Examples
@@ -226,6 +227,21 @@ def check_integrate_and_fire(
             return "off by one: every spike comes one sample early"
         return None
 
+    def skipped(args, got, expected):
+        x, rest = np.array(args[0], dtype=float), args[1:]
+        if x.size > 1 and _close(got[:-1], expected[:-1]) and got[-1] == 0:
+            return "off by one: the last sample is never processed — loop over every n"
+        x[0] = 0.0
+        if _close(got, reference(x, *rest)):
+            return "off by one: the first sample is skipped — the loop must start at n = 0"
+        return None
+
+    def cumulative(args, got, expected):
+        if _close(got, np.cumsum(expected)):
+            return "these are the cumulative amplitudes Σ_{k≤n} s_k; return the spike s_n of " \
+                   "each sample"
+        return None
+
     def counts(args, got, expected):
         threshold = args[1]
         if threshold != 1.0 and _close(got * threshold, expected):
@@ -233,4 +249,5 @@ def check_integrate_and_fire(
                    "(the factor ϑ is missing)"
         return None
 
-    return _compare(candidate, cases, reference, (simulated, sign, shifted, counts))
+    return _compare(candidate, cases, reference,
+                    (simulated, sign, shifted, skipped, cumulative, counts))
