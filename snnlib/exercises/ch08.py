@@ -172,7 +172,8 @@ def check_integrate_and_fire(
     reset to zero, floor or rounding instead of trunc, a missing :math:`\Delta t` (in the
     charge or in the leak), the leak ignored or applied after the charge, one-sided firing,
     the wrong sign of negative spikes, spikes one sample late or early, the first or last
-    sample skipped, cumulative instead of per-sample amplitudes, counts without the factor
+    sample skipped, a memoryless quantizer of the running integral, cumulative instead of
+    per-sample amplitudes, counts without the factor
     :math:`\vartheta`.
 
     Examples
@@ -236,6 +237,15 @@ def check_integrate_and_fire(
             return "off by one: the first sample is skipped — the loop must start at n = 0"
         return None
 
+    def memoryless(args, got, expected):
+        x, threshold, dt, _ = args
+        F = np.cumsum(np.asarray(x, dtype=float)) * dt / threshold
+        for rounding in (np.trunc, np.floor, np.round):
+            if _close(got, threshold * np.diff(rounding(F), prepend=0.0)):
+                return "this quantizes the running integral without memory, ϑ·Δround(F_n); IF " \
+                       "remembers where it last fired (k_n stays put while |F_n − k_(n−1)| < 1)"
+        return None
+
     def cumulative(args, got, expected):
         if _close(got, np.cumsum(expected)):
             return "these are the cumulative amplitudes Σ_{k≤n} s_k; return the spike s_n of " \
@@ -250,4 +260,4 @@ def check_integrate_and_fire(
         return None
 
     return _compare(candidate, cases, reference,
-                    (simulated, sign, shifted, skipped, cumulative, counts))
+                    (simulated, sign, shifted, skipped, memoryless, cumulative, counts))
