@@ -1,15 +1,28 @@
-"""The check of chapter 8's "Implement …" exercise accepts correct code and names the mistakes."""
+"""The checks of chapter 8's exercises accept correct code and name the typical mistakes."""
 
 import numpy as np
 import pytest
 
-from snnlib.exercises import check_alexiewicz_norm
+from snnlib.exercises import check_alexiewicz_norm, check_integrate_and_fire
+from snnlib.exercises.ch08 import _if_variant
+
+# ---------------------------------------------------------------------------------------
+# Warm-up: the Alexiewicz norm
+# ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("candidate", "fragment"),
     [
         (lambda x, dt: np.max(np.abs(np.cumsum(x))), "factor Δt is missing"),
+        (lambda x, dt: np.max(np.cumsum(x)) * dt, "without |·|"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x)[:-1] * dt)), "off by one"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x[1:]) * dt)), "off by one"),
+        (lambda x, dt: np.max(np.abs(np.concatenate([[0.0], np.cumsum(x)[:-1]]) * dt)),
+         "off by one"),
+        (lambda x, dt: (max(np.max(np.cumsum(x)), 0.0) - min(np.min(np.cumsum(x)), 0.0)) * dt,
+         "interval form"),
+        (lambda x, dt: (np.max(np.cumsum(x)) - np.min(np.cumsum(x))) * dt, "interval form"),
         (lambda x, dt: np.sum(np.abs(x)) * dt, "L¹ norm"),
         (lambda x, dt: np.max(np.abs(x)), "largest sample"),
         (lambda x, dt: "two", "not numbers"),
@@ -17,9 +30,294 @@ from snnlib.exercises import check_alexiewicz_norm
 )
 def test_alexiewicz_norm_mistakes(candidate, fragment):
     verdict = check_alexiewicz_norm(candidate)
-    assert not verdict.passed and fragment in verdict.message
+    assert not verdict.passed and fragment in verdict.message, verdict.message
 
 
-def test_alexiewicz_norm_correct():
-    verdict = check_alexiewicz_norm(lambda x, dt: np.max(np.abs(np.cumsum(x) * dt)))
-    assert verdict.passed and str(verdict).startswith("<lambda>: correct")
+def _norm_in_place(x, dt):
+    x *= dt
+    np.cumsum(x, out=x)
+    return np.abs(x).max()
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [lambda x, dt: np.max(np.abs(np.cumsum(x) * dt)),
+     lambda x, dt: max(abs(s) for s in np.cumsum(x * dt)),
+     _norm_in_place],
+)
+def test_alexiewicz_norm_correct(candidate):
+    verdict = check_alexiewicz_norm(candidate)
+    assert verdict.passed and "correct" in str(verdict), verdict.message
+
+
+# ---------------------------------------------------------------------------------------
+# The "Implement …" exercise: IF with reset to mod, as a reader would write it
+# ---------------------------------------------------------------------------------------
+
+
+def if_mod(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_mod_fmod(x, threshold, dt, leak):
+    """Correct: the remainder by fmod (rounds towards zero, like trunc)."""
+    u, out = 0.0, np.zeros(len(x))
+    decay = np.exp(-leak * dt)
+    for n, charge in enumerate(np.asarray(x) * dt):
+        u = decay * u + charge
+        rest = np.fmod(u, threshold)
+        out[n], u = u - rest, rest
+    return out
+
+
+def if_mod_in_place(x, threshold, dt, leak):
+    """Correct, but overwrites its input with the charges and then with the spikes."""
+    x *= dt
+    u = 0.0
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n]
+        x[n] = threshold * np.trunc(u / threshold)
+        u -= x[n]
+    return x
+
+
+def if_strict(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) > threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_subtract(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.sign(u)
+            u -= out[n]
+    return out
+
+
+def if_zero(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u = 0.0
+    return out
+
+
+def if_floor(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.floor(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_floor_everywhere(x, threshold, dt, leak):
+    """floor(u/ϑ) at every sample: fires −ϑ for every small negative potential."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        out[n] = threshold * np.floor(u / threshold)
+        u -= out[n]
+    return out
+
+
+def if_round(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.round(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_no_dt(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n]
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_no_dt_in_leak(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_late(x, threshold, dt, leak):
+    """Tests the threshold before adding the new charge: each spike one sample late."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+        u = np.exp(-leak * dt) * u + x[n] * dt
+    return out
+
+
+def if_leak_after(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * (u + x[n] * dt)
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_no_leak(x, threshold, dt, leak):
+    return if_mod(x, threshold, dt, 0.0)
+
+
+def if_abs_amplitude(x, threshold, dt, leak):
+    """Emits |ϑ·trunc(u/ϑ)|: negative spikes with the wrong sign."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            s = threshold * np.trunc(u / threshold)
+            out[n] = abs(s)
+            u -= s
+    return out
+
+
+def if_one_sided(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if u >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_counts(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = np.trunc(u / threshold)
+            u -= threshold * out[n]
+    return out
+
+
+def if_skip_first(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(1, x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_skip_last(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size - 1):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_cumulative(x, threshold, dt, leak):
+    return np.cumsum(if_mod(x, threshold, dt, leak))
+
+
+def if_vector_cumsum(x, threshold, dt, leak):
+    """The closed form of the no-leak case applied regardless of the leak."""
+    return threshold * np.diff(np.trunc(np.cumsum(x) * dt / threshold), prepend=0.0)
+
+
+CATALOGUE = [
+    (if_strict, "not >"),
+    (if_subtract, "reset by subtraction"),
+    (if_zero, "reset to zero"),
+    (if_floor, "floor instead of trunc"),
+    (if_floor_everywhere, "floor instead of trunc"),
+    (if_round, "nearest multiple"),
+    (if_no_dt, "factor Δt is missing"),
+    (if_no_dt_in_leak, "Δt is missing in the leak"),
+    (if_late, "one sample late"),
+    (if_leak_after, "leak is applied after"),
+    (if_no_leak, "leak is ignored"),
+    (if_abs_amplitude, "wrong sign"),
+    (if_one_sided, "fires only upwards"),
+    (if_counts, "factor ϑ is missing"),
+    (if_skip_first, "first sample is skipped"),
+    (if_skip_last, "last sample is never processed"),
+    (if_cumulative, "cumulative amplitudes"),
+    (if_vector_cumsum, "without memory"),
+    (lambda x, threshold, dt, leak: x[:-1], "shape"),
+]
+
+
+@pytest.mark.parametrize(("candidate", "fragment"), CATALOGUE,
+                         ids=[c.__name__ for c, _ in CATALOGUE])
+def test_integrate_and_fire_mistakes(candidate, fragment):
+    verdict = check_integrate_and_fire(candidate)
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+
+
+@pytest.mark.parametrize("candidate", [if_mod, if_mod_fmod, if_mod_in_place])
+def test_integrate_and_fire_correct(candidate):
+    verdict = check_integrate_and_fire(candidate)
+    assert verdict.passed and "correct" in str(verdict), verdict.message
+
+
+def test_integrate_and_fire_not_implemented():
+    def my_if(x, threshold, dt, leak):
+        raise NotImplementedError
+
+    assert "not implemented yet" in str(check_integrate_and_fire(my_if))
+
+
+def test_integrate_and_fire_cases_keep_off_near_ties():
+    """Outside the deliberate dyadic ties, no potential comes within 1e-6ϑ of a multiple of ϑ,
+    so rounding cannot make a correct loop and the library disagree."""
+    rng = np.random.default_rng(18)
+    noise = rng.normal(scale=0.4, size=300)
+    noise[rng.choice(300, size=6, replace=False)] += rng.choice([-30.0, 30.0], size=6)
+    drive = 0.6 * np.sin(np.linspace(0.0, 12.0, 400)) + 0.2
+    drive[[50, 170, 290]] += [9.0, -13.0, 21.0]
+    for x, threshold, dt, leak in [(noise, 0.7, 0.1, 0.0), (drive, 0.3, 0.5, 0.2),
+                                   (-drive[::-1], 0.45, 0.25, 1.5)]:
+        u, margin = 0.0, np.inf
+        for value in x:
+            u = np.exp(-leak * dt) * u + value * dt
+            ratio = u / threshold
+            margin = min(margin, abs(ratio - np.round(ratio)))
+            u -= threshold * np.trunc(ratio) if abs(u) >= threshold else 0.0
+        assert margin > 1e-6
+
+
+def test_if_variant_default_is_the_library():
+    x = np.array([0.5, 0.5, 2.0, -1.0, -1.5, 0.25, -3.0, 3.75])
+    from snnlib.sampling import integrate_and_fire
+    assert np.array_equal(_if_variant(x, 1.0, 1.0, 0.0), integrate_and_fire(x, 1.0))

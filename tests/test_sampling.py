@@ -357,3 +357,43 @@ def test_dense_many_channels_take_the_vectorized_time_loop(reset):
             assert np.max(np.abs(np.cumsum(got[row]) - np.cumsum(ref))) <= 0.5
         else:
             np.testing.assert_array_equal(got[row], ref)
+
+
+# Chapter 8 (third edition): the sharp quasi-isometry and the spike-count bounds.
+leaks = st.sampled_from([0.0, 0.1, 1.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(f=real_signals, g=real_signals, threshold=thresholds, leak=leaks)
+def test_quasi_isometry_sharp_constants(f, g, threshold, leak):
+    """‖g − f‖ − 2ϑ < ‖IF(g) − IF(f)‖ < ‖g − f‖ + ϑ in the leaky norm, for every leak."""
+    n = min(len(f), len(g))
+    f, g = f[:n], g[:n]
+    distance = alexiewicz_norm(g - f, leak=leak)
+    spikes = alexiewicz_norm(integrate_and_fire(g, threshold, leak=leak)
+                             - integrate_and_fire(f, threshold, leak=leak), leak=leak)
+    tol = 1e-9 * (1 + np.sum(np.abs(f)) + np.sum(np.abs(g)))
+    assert distance - 2 * threshold - tol < spikes < distance + threshold + tol
+
+
+def test_quasi_isometry_constants_are_sharp():
+    eps = 1e-6
+    up = alexiewicz_norm(integrate_and_fire([1.0], 1.0) - integrate_and_fire([1 - eps], 1.0))
+    assert up - eps == pytest.approx(1 - eps, abs=1e-12)  # ‖IF(g) − IF(f)‖ − ‖g − f‖ → ϑ
+    down = alexiewicz_norm(integrate_and_fire([1 - eps], 1.0)
+                           - integrate_and_fire([eps - 1], 1.0))
+    assert down - 2 * (1 - eps) == pytest.approx(-2 * (1 - eps), abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=real_signals, threshold=thresholds, leak=leaks)
+def test_spike_count_bounds(x, threshold, leak):
+    """ϑN ≤ Σ|x_n|Δt for every leak; ϑN > Σ|x_n|Δt − 2Rϑ without leak (R sign runs)."""
+    dt = 0.5
+    spikes = integrate_and_fire(x, threshold, dt=dt, leak=leak)
+    total = np.sum(np.abs(x)) * dt
+    assert np.sum(np.abs(spikes)) <= total * (1 + 1e-12) + 1e-12
+    if leak == 0.0:
+        signs = np.sign(x[x != 0])
+        runs = 1 + np.count_nonzero(signs[1:] != signs[:-1]) if signs.size else 0
+        assert np.sum(np.abs(spikes)) > total - 2 * runs * threshold - 1e-9

@@ -27,8 +27,11 @@ check_cross_entropy_grad
     :math:`\partial\ell/\partial t_k` of the first-spike cross-entropy (chapter 7) against
     :func:`snnlib.losses.first_spike_cross_entropy`.
 check_alexiewicz_norm
-    :math:`\|x\|_A` of a sampled signal (chapter 8) against
+    :math:`\|x\|_A` of a sampled signal (chapter 8, warm-up) against
     :func:`snnlib.sampling.alexiewicz_norm`.
+check_integrate_and_fire
+    Two-sided IF with reset to mod and leak (chapter 8) against
+    :func:`snnlib.sampling.integrate_and_fire`.
 check_send_on_delta
     Send-on-delta with the lattice reference (chapter 9) against
     :func:`snnlib.sampling.send_on_delta`.
@@ -42,7 +45,7 @@ from snnlib.exercises.ch04 import check_lif_step
 from snnlib.exercises.ch05 import check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump
 from snnlib.exercises.ch07 import check_cross_entropy_grad
-from snnlib.exercises.ch08 import check_alexiewicz_norm
+from snnlib.exercises.ch08 import check_alexiewicz_norm, check_integrate_and_fire
 from snnlib.exercises.ch09 import check_send_on_delta
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "check_alexiewicz_norm",
     "check_cross_entropy_grad",
     "check_find_zeros",
+    "check_integrate_and_fire",
     "check_lif_step",
     "check_rate_jacobians",
     "check_send_on_delta",

@@ -1,4 +1,5 @@
-"""The check of chapter 8's "Implement …" exercise: the Alexiewicz norm."""
+r"""The checks of chapter 8's exercises: the Alexiewicz norm (warm-up) and integrate-and-fire
+with reset to mod (the "Implement …" exercise)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,29 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snnlib.exercises._core import Verdict, _compare
-from snnlib.sampling import alexiewicz_norm
+from snnlib.exercises._core import Verdict, _close, _compare
+from snnlib.sampling import alexiewicz_norm, integrate_and_fire
 
-__all__ = ["check_alexiewicz_norm"]
+__all__ = ["check_alexiewicz_norm", "check_integrate_and_fire"]
+
+
+# ---------------------------------------------------------------------------------------
+# Warm-up: the Alexiewicz norm
+# ---------------------------------------------------------------------------------------
+
+
+def _partial(x: np.ndarray, dt: float) -> np.ndarray:
+    return np.cumsum(x) * dt
 
 
 def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Verdict:
     r"""Check ``candidate(x, dt)`` :math:`= \max_n |\sum_{k \le n} x_k \Delta t|` for 1-D ``x``.
+
+    The cases include ones whose largest partial integral is the last one (an off-by-one that
+    drops it fails), and values on the grid :math:`\tfrac12\mathbb{Z}`; on the first case
+    every named mistake gives a different number. Named mistakes: a
+    missing :math:`\Delta t`, a missing :math:`|\cdot|`, a dropped first or last partial sum,
+    the interval form :math:`\max_n P_n - \min_n P_n`, the :math:`L^1` norm, the largest sample.
 
     Examples
     --------
@@ -21,9 +37,15 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     ...     return np.max(np.cumsum(x)) * dt               # no absolute value
     >>> print(check_alexiewicz_norm(norm))
     norm: not yet — the largest partial sum without |·|: a negative excursion counts too (case 1)
+    >>> def norm(x, dt):
+    ...     return np.max(np.abs(np.cumsum(x)[:-1] * dt))  # drops the last partial sum
+    >>> check_alexiewicz_norm(norm).passed
+    False
     """
     rng = np.random.default_rng(8)
-    cases = [(np.array([1.0, -3.0, 1.0, 1.0]), 1.0), (np.array([-1.0, -1.0, 0.5]), 1.0),
+    cases = [(np.array([-1.5, 2.0, -1.0, -2.0, -2.0]), 0.5),  # every mistake gives its own value
+             (np.array([1.0, -3.0, 1.0, 1.0]), 1.0), (np.array([-1.0, -1.0, 0.5]), 1.0),
+             (np.array([-0.5, 1.0, -2.0, 0.25, -1.5]), 0.5),
              (rng.normal(size=200), 0.1), (np.sin(np.linspace(0, 20, 400)), 0.05)]
 
     def dt_factor(args, got, expected):
@@ -34,9 +56,30 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
     def no_abs(args, got, expected):
         x, dt = args
-        if np.isclose(float(got), np.max(np.cumsum(x)) * dt) and \
+        if np.isclose(float(got), np.max(_partial(x, dt))) and \
                 not np.isclose(float(got), float(expected)):
             return "the largest partial sum without |·|: a negative excursion counts too"
+        return None
+
+    def off_by_one(args, got, expected):
+        x, dt = args
+        partial = _partial(x, dt)
+        dropped = [np.max(np.abs(partial[:-1]), initial=0.0),     # last one dropped
+                   np.max(np.abs(_partial(x[1:], dt)), initial=0.0)]  # first sample dropped
+        if any(np.isclose(float(got), d) for d in dropped):
+            return "off by one: a partial sum is missing — the norm runs over every n, " \
+                   "from the first sample to the last"
+        return None
+
+    def interval(args, got, expected):
+        x, dt = args
+        partial = _partial(x, dt)
+        spans = [np.max(partial, initial=0.0) - np.min(partial, initial=0.0),
+                 np.max(partial) - np.min(partial)]
+        if any(np.isclose(float(got), s) for s in spans):
+            return "that is the interval form max P_n − min P_n (the largest |Σ_{m<k≤n}| over " \
+                   "all stretches), an equivalent norm within a factor 2; the exercise asks " \
+                   "for max |P_n|, the partial integrals from the start"
         return None
 
     def l1(args, got, expected):
@@ -53,4 +96,168 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         return None
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
-                    (dt_factor, no_abs, l1, sup))
+                    (dt_factor, no_abs, off_by_one, interval, l1, sup))
+
+
+# ---------------------------------------------------------------------------------------
+# The "Implement …" exercise: integrate-and-fire with reset to mod
+# ---------------------------------------------------------------------------------------
+
+
+def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
+                fire: str = ">=", emit: str = "mod", keep: str = "rest",
+                charge_dt: bool = True, leak_dt: bool = True, leak_after: bool = False,
+                two_sided: bool = True, leaky: bool = True) -> np.ndarray:
+    """IF with one deliberate deviation from reset to mod: the catalogue of mistakes."""
+    decay = np.exp(-leak * (dt if leak_dt else 1.0)) if leaky else 1.0
+    u, out = 0.0, np.zeros(len(x))
+    for n, value in enumerate(np.asarray(x, dtype=float)):
+        charge = value * (dt if charge_dt else 1.0)
+        u = decay * (u + charge) if leak_after else decay * u + charge
+        level = u if not two_sided else abs(u)
+        if fire == "always" or ((level > threshold) if fire == ">" else (level >= threshold)):
+            ratio = u / threshold
+            units = {"mod": np.trunc(ratio), "floor": np.floor(ratio),
+                     "round": np.round(ratio), "one": np.sign(ratio)}[emit]
+            out[n] = units * threshold
+            u = 0.0 if keep == "zero" else u - out[n]
+    return out
+
+
+#: The catalogue of simulated mistakes and what the check says about each.
+_MISTAKES: tuple[tuple[dict, str], ...] = (
+    (dict(fire=">"), "fires only when |u| > ϑ: a potential exactly at ±ϑ (or at a multiple of "
+                     "ϑ) must fire too — the test is |u| ≥ ϑ, not >"),
+    (dict(emit="one"), "that is reset by subtraction: one ±ϑ per sample, so a charge of several "
+                       "ϑ is paid out over later samples; reset to mod emits ϑ·trunc(u/ϑ) at once"),
+    (dict(keep="zero"), "that is reset to zero: the remainder u − s is thrown away at every "
+                        "spike; reset to mod keeps it in the potential"),
+    (dict(keep="zero", emit="one"), "that is reset to zero: the remainder u − s is thrown away "
+                                    "at every spike; reset to mod keeps it in the potential"),
+    (dict(emit="floor"), "floor instead of trunc: for a negative potential such as u = −1.5ϑ, "
+                         "floor emits −2ϑ and leaves +0.5ϑ; reset to mod rounds towards zero"),
+    (dict(emit="floor", fire="always"), "floor instead of trunc: for a negative potential such "
+                                        "as u = −1.5ϑ, floor emits −2ϑ and leaves +0.5ϑ; reset "
+                                        "to mod rounds towards zero"),
+    (dict(emit="round"), "rounds to the nearest multiple of ϑ (a ΣΔ quantizer); reset to mod "
+                         "rounds towards zero, ϑ·trunc(u/ϑ)"),
+    (dict(charge_dt=False), "the factor Δt is missing: the charge of sample n is x_n·Δt"),
+    (dict(leak_dt=False), "the factor Δt is missing in the leak: the decay per sample is "
+                          "e^(−αΔt)"),
+    (dict(leak_after=True), "the leak is applied after the charge is added, e^(−αΔt)(u + x_nΔt); "
+                            "decay the old potential first: u ← e^(−αΔt)u + x_nΔt"),
+    (dict(leaky=False), "the leak is ignored: the potential decays by e^(−αΔt) per sample"),
+    (dict(two_sided=False), "fires only upwards: two-sided IF also fires when u ≤ −ϑ, with a "
+                            "negative amplitude"),
+)
+
+
+def check_integrate_and_fire(
+    candidate: Callable[[np.ndarray, float, float, float], np.ndarray],
+) -> Verdict:
+    r"""Check ``candidate(x, threshold, dt, leak)``: the spike amplitudes of two-sided IF with
+    reset to mod, shaped like the 1-D input ``x`` (zero where no spike is emitted).
+
+    .. math::
+
+        u \leftarrow e^{-\alpha\Delta t}u + x_n\Delta t;\quad
+        \text{if } |u| \ge \vartheta:\ s_n = \vartheta\,\mathrm{trunc}(u/\vartheta),\
+        u \leftarrow u - s_n .
+
+    The reference is :func:`snnlib.sampling.integrate_and_fire` with ``reset="mod"``. The
+    cases put the potential exactly on :math:`\pm\vartheta` and on multiples of
+    :math:`\vartheta` (dyadic values, so the ties are exact in floating point), give negative
+    potentials between multiples, charges of several :math:`\vartheta`, a step
+    :math:`\Delta t \ne 1` and a leak. Named mistakes: ``>`` for ``≥``, reset by subtraction,
+    reset to zero, floor or rounding instead of trunc, a missing :math:`\Delta t` (in the
+    charge or in the leak), the leak ignored or applied after the charge, one-sided firing,
+    the wrong sign of negative spikes, spikes one sample late or early, the first or last
+    sample skipped, a memoryless quantizer of the running integral, cumulative instead of
+    per-sample amplitudes, counts without the factor
+    :math:`\vartheta`.
+
+    Examples
+    --------
+    >>> def my_if(x, threshold, dt, leak):             # reset by subtraction
+    ...     u, out = 0.0, np.zeros_like(x)
+    ...     for n in range(x.size):
+    ...         u = np.exp(-leak * dt) * u + x[n] * dt
+    ...         if abs(u) >= threshold:
+    ...             out[n] = threshold * np.sign(u)
+    ...             u -= out[n]
+    ...     return out
+    >>> verdict = check_integrate_and_fire(my_if)
+    >>> verdict.passed, "reset by subtraction" in verdict.message
+    (False, True)
+    """
+    rng = np.random.default_rng(18)
+    ties = np.array([0.5, 0.5, 2.0, -1.0, -1.5, 0.25, -3.0, 3.75, -0.75, -0.75, 1.0, 0.0])
+    noise = rng.normal(scale=0.4, size=300)
+    noise[rng.choice(300, size=6, replace=False)] += rng.choice([-30.0, 30.0], size=6)
+    drive = 0.6 * np.sin(np.linspace(0.0, 12.0, 400)) + 0.2
+    drive[[50, 170, 290]] += [9.0, -13.0, 21.0]
+    cases = [
+        (ties, 1.0, 1.0, 0.0),                 # ties at ±ϑ and at multiples, trunc of −1.5
+        (ties * 8.0, 0.5, 0.25, 0.0),           # the same ties with ϑ = 0.5, Δt = 1/4
+        (noise, 0.7, 0.1, 0.0),                # random charges, impulses of many ϑ
+        (drive, 0.3, 0.5, 0.2),                # a leak
+        (-drive[::-1], 0.45, 0.25, 1.5),       # a strong leak, mostly negative
+    ]
+
+    def reference(x, threshold, dt, leak):
+        return integrate_and_fire(x, threshold, dt=dt, reset="mod", leak=leak)
+
+    def simulated(args, got, expected):
+        for change, message in _MISTAKES:
+            if _close(got, _if_variant(*args, **change)):
+                return message
+        return None
+
+    def sign(args, got, expected):
+        if np.any(expected < 0) and (_close(got, np.abs(expected)) or _close(got, -expected)
+                                     or _close(got[expected < 0], -expected[expected < 0])):
+            return "negative spikes carry the wrong sign: a potential at or below −ϑ emits " \
+                   "ϑ·trunc(u/ϑ) < 0"
+        return None
+
+    def shifted(args, got, expected):
+        if got.size > 1 and _close(got[1:], expected[:-1]) and got[0] == 0:
+            return "off by one: every spike comes one sample late — fire on the potential " \
+                   "just after adding x_nΔt, in the same sample"
+        if got.size > 1 and _close(got[:-1], expected[1:]):
+            return "off by one: every spike comes one sample early"
+        return None
+
+    def skipped(args, got, expected):
+        x, rest = np.array(args[0], dtype=float), args[1:]
+        if x.size > 1 and _close(got[:-1], expected[:-1]) and got[-1] == 0:
+            return "off by one: the last sample is never processed — loop over every n"
+        x[0] = 0.0
+        if _close(got, reference(x, *rest)):
+            return "off by one: the first sample is skipped — the loop must start at n = 0"
+        return None
+
+    def memoryless(args, got, expected):
+        x, threshold, dt, _ = args
+        F = np.cumsum(np.asarray(x, dtype=float)) * dt / threshold
+        for rounding in (np.trunc, np.floor, np.round):
+            if _close(got, threshold * np.diff(rounding(F), prepend=0.0)):
+                return "this quantizes the running integral without memory, ϑ·Δround(F_n); IF " \
+                       "remembers where it last fired (k_n stays put while |F_n − k_(n−1)| < 1)"
+        return None
+
+    def cumulative(args, got, expected):
+        if _close(got, np.cumsum(expected)):
+            return "these are the cumulative amplitudes Σ_{k≤n} s_k; return the spike s_n of " \
+                   "each sample"
+        return None
+
+    def counts(args, got, expected):
+        threshold = args[1]
+        if threshold != 1.0 and _close(got * threshold, expected):
+            return "these are the unit counts trunc(u/ϑ); the amplitude is ϑ·trunc(u/ϑ) " \
+                   "(the factor ϑ is missing)"
+        return None
+
+    return _compare(candidate, cases, reference,
+                    (simulated, sign, shifted, skipped, memoryless, cumulative, counts))
