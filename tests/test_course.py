@@ -130,20 +130,32 @@ def test_student_edition_refuses_an_existing_folder(tmp_path):
 
 # --------------------------------------------------------------------------- the grader
 
-ALEXIEWICZ = exercise("ex-implement-alexiewicz")
+IF = exercise("ex-implement-if")
 
 
 def submission(tmp_path, name, *code):
-    cells = [nbformat.v4.new_markdown_cell(f"```{{exercise}} {ALEXIEWICZ.title}\n"
-                                           f":label: {ALEXIEWICZ.label}\n```")]
+    cells = [nbformat.v4.new_markdown_cell(f"```{{exercise}} {IF.title}\n"
+                                           f":label: {IF.label}\n```")]
     cells += [nbformat.v4.new_code_cell(source) for source in code]
     path = tmp_path / name
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
     return path
 
 
-CORRECT = ("import numpy as np\n\n"
-           "def my_norm(x, dt):\n    return np.max(np.abs(np.cumsum(x) * dt))")
+IF_LOOP = """\
+import numpy as np
+
+def my_if(x, threshold, dt, leak):
+    decay = np.exp(-leak * dt)
+    u, spikes = 0.0, np.zeros(len(x))
+    for n, charge in enumerate(np.asarray(x, dtype=float) * dt):
+        u = decay * u + charge
+        if abs(u) >= threshold:
+            spikes[n] = threshold * np.trunc(u / threshold)
+            u {reset}
+    return spikes
+"""
+CORRECT = IF_LOOP.format(reset="-= spikes[n]")
 
 
 @pytest.fixture(scope="module")
@@ -151,18 +163,17 @@ def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("submissions")
     paths = [
         submission(tmp, "correct.ipynb", CORRECT),
-        submission(tmp, "wrong.ipynb", "import numpy as np\n\n"
-                   "def my_norm(x, dt):\n    return np.sum(np.abs(x)) * dt"),
+        submission(tmp, "wrong.ipynb", IF_LOOP.format(reset="= 0.0")),
         submission(tmp, "raising.ipynb", "1 / 0", CORRECT),
         submission(tmp, "hanging.ipynb", CORRECT, "while True:\n    pass"),
         submission(tmp, "missing.ipynb", "x = 1"),
         submission(tmp, "patching.ipynb",
                    "import numpy as np\nimport snnlib.exercises as ex\n"
                    "from snnlib.exercises import Verdict\n"
-                   "ex.check_alexiewicz_norm = lambda f: Verdict('my_norm', True, 'fine')\n"
+                   "ex.check_integrate_and_fire = lambda f: Verdict('my_if', True, 'fine')\n"
                    "np.allclose = lambda *a, **k: True\n"
-                   "def check_alexiewicz_norm(f):\n    return Verdict('my_norm', True, 'fine')\n"
-                   "def my_norm(x, dt):\n    return 0.0"),
+                   "def check_integrate_and_fire(f):\n    return Verdict('my_if', True, 'fine')\n"
+                   "def my_if(x, threshold, dt, leak):\n    return np.zeros(len(x))"),
     ]
     corrupt = tmp / "corrupt.ipynb"
     corrupt.write_text("{ this is not json", encoding="utf-8")
@@ -176,12 +187,12 @@ def graded(tmp_path_factory):
 
 def test_grader_passes_a_correct_submission(graded):
     assert graded["correct.ipynb"]["passed"] == "True"
-    assert graded["correct.ipynb"]["exercise"] == ALEXIEWICZ.label
+    assert graded["correct.ipynb"]["exercise"] == IF.label
 
 
 def test_grader_fails_a_wrong_one_with_the_checks_message(graded):
     row = graded["wrong.ipynb"]
-    assert row["passed"] == "False" and "L¹ norm" in row["message"]
+    assert row["passed"] == "False" and "reset to zero" in row["message"]
 
 
 def test_grader_reports_a_raising_cell_and_goes_on(graded):
@@ -198,7 +209,7 @@ def test_grader_skips_a_hanging_cell(graded):
 
 def test_grader_reports_a_missing_function(graded):
     row = graded["missing.ipynb"]
-    assert row["passed"] == "False" and "defines no function my_norm" in row["message"]
+    assert row["passed"] == "False" and "defines no function my_if" in row["message"]
 
 
 def test_grader_uses_the_shipped_check(graded):

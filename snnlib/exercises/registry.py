@@ -18,7 +18,7 @@ from snnlib.exercises.ch04 import check_lif_step
 from snnlib.exercises.ch05 import check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump
 from snnlib.exercises.ch07 import check_cross_entropy_grad
-from snnlib.exercises.ch08 import check_alexiewicz_norm
+from snnlib.exercises.ch08 import check_integrate_and_fire
 from snnlib.exercises.ch09 import check_send_on_delta
 
 __all__ = ["EXERCISES", "Exercise", "exercise"]
@@ -79,8 +79,9 @@ EXERCISES: tuple[Exercise, ...] = (
              "Implement the jump at a spike", "jump", check_spike_jump),
     Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss-grad",
              "Implement the gradient of the loss", "loss_grad", check_cross_entropy_grad),
-    Exercise(8, "book/ch08_if_sampling.ipynb", "ex-implement-alexiewicz",
-             "Implement the Alexiewicz norm", "my_norm", check_alexiewicz_norm),
+    Exercise(8, "book/ch08_if_sampling.ipynb", "ex-implement-if",
+             "Implement integrate-and-fire with reset to mod", "my_if",
+             check_integrate_and_fire),
     Exercise(9, "book/ch09_send_on_delta.ipynb", "ex-implement-sod",
              "Implement send-on-delta", "sod", check_send_on_delta),
 )
