@@ -91,8 +91,8 @@ def check_lif_step(
         variant(lambda V0, I0, s, p: _closed_form(V0, I0, s, p.tau_syn, p.tau_mem),
                 "τ_mem and τ_syn are swapped in V"),
         variant(lambda V0, I0, s, p: _closed_form(V0, -I0, s, p.tau_mem, p.tau_syn),
-                "the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), which is negative "
-                "when τ_syn < τ_mem"),
+                "the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), which for I0 > 0 is "
+                "negative when τ_syn < τ_mem"),
         variant(lambda V0, I0, s, p: _closed_form(V0, I0 * p.tau_mem / p.tau_syn, s,
                                                   p.tau_mem, p.tau_syn),
                 "τ_mem in b's numerator: b = τ_syn·I0/(τ_syn − τ_mem)"),
@@ -284,8 +284,8 @@ def check_first_crossing(
         # flipping b's sign gives the closed form for −I0 from the same V0
         other = _crossings_of(trajectory(V0, -I0, p), duration, p.threshold)
         if _matches(got, other):
-            return ("the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), negative when "
-                    "τ_syn < τ_mem")
+            return ("the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), which for I0 > 0 "
+                    "is negative when τ_syn < τ_mem")
         return None
 
     def numerator(args, got, expected):
