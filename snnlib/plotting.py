@@ -22,6 +22,8 @@ plot_if_sampling
     A signal with Dirac impulses, its IF spikes and the residual potential against ±ϑ.
 plot_sod
     A signal, its send-on-delta events and the receiver's reconstruction.
+plot_burst
+    The cumulative spike count of a self-exciting LIF neuron against the bounded-burst bound.
 plot_lif_network
     Raster of every layer of an exact LIF simulation and the output membrane traces.
 plot_loss_slice
@@ -64,7 +66,14 @@ from snnlib.deltas import (
 )
 from snnlib.distributions import SpikeTrain, TestFunction
 from snnlib.eventprop import loss_and_grad
-from snnlib.lif import LIFParams, Spikes, first_spike_times, forward, layer_traces
+from snnlib.lif import (
+    LIFParams,
+    SpikeLimitError,
+    Spikes,
+    first_spike_times,
+    forward,
+    layer_traces,
+)
 from snnlib.losses import first_spike_cross_entropy
 from snnlib.sampling import (
     alexiewicz_norm,
@@ -78,6 +87,7 @@ from snnlib.training import predict
 __all__ = [
     "plot_adjoint_kick",
     "plot_backward_pass",
+    "plot_burst",
     "plot_convergence",
     "plot_decision_regions",
     "plot_if_sampling",
@@ -530,6 +540,69 @@ def plot_lif_network(
     n_out = int(np.isfinite(layers[-1].times[0]).sum())
     bottom.set_title(f"output layer: {n_out} spikes")
     return axes
+
+
+def plot_burst(
+    recurrent_weight: float,
+    input_weight: float,
+    params: LIFParams,
+    t_max: float,
+    max_spikes: int = 1000,
+    ax: Axes | None = None,
+) -> Axes:
+    r"""One LIF neuron at rest, one input spike of weight ``input_weight`` at t = 0 and a
+    self-connection of weight ``recurrent_weight`` (:func:`~snnlib.lif.forward` with
+    ``recurrent``): its cumulative spike count :math:`N(t)` on a log scale, with the bound
+    :math:`\tau_s w/(\tau_m\vartheta - \tau_s r)` of chapter 4's bounded-burst proposition where
+    :math:`\tau_s r < \tau_m\vartheta`.
+
+    A burst that passes ``max_spikes`` before ``t_max`` (:class:`~snnlib.lif.SpikeLimitError`)
+    is shown up to the longest window, shortened by factors of 0.8, that stays within the cap.
+
+    Examples
+    --------
+    >>> ax = plot_burst(4.2, 10.0, LIFParams(), 200.0)
+    >>> ax.get_title()
+    'r = 4.2 (τ_s r / τ_m ϑ = 1.05), w = 10: 16 spikes, the last at 58.9 ms'
+    """
+    ax = _axes(ax, figsize=(7.0, 3.4))
+    p = params
+    window = t_max
+    while True:
+        try:
+            (out,) = forward([np.array([[input_weight]])], np.array([[0.0]]), np.array([[0]]),
+                             p, window, recurrent=[np.array([[recurrent_weight]])],
+                             max_spikes=max_spikes)
+            break
+        except SpikeLimitError:
+            window *= 0.8
+    times = out.times[0][np.isfinite(out.times[0])]
+    ratio = p.tau_syn * recurrent_weight / (p.tau_mem * p.threshold)
+    head = f"r = {recurrent_weight:.3g} (τ_s r / τ_m ϑ = {ratio:.3g}), w = {input_weight:.3g}"
+    if window < t_max:
+        ax.set_title(f"{head}: more than {max_spikes} spikes before {window / 0.8:.0f} ms "
+                     "(SpikeLimitError)")
+        ax.axvspan(window, t_max, color="0.9", lw=0)
+    elif times.size and times[-1] > 0.95 * t_max:
+        ax.set_title(f"{head}: {times.size} spikes, still firing at the window's end")
+    elif times.size:
+        ax.set_title(f"{head}: {times.size} spike{'s' * (times.size > 1)}, the last at "
+                     f"{times[-1]:.1f} ms")
+    else:
+        ax.set_title(f"{head}: no spike")
+    ax.step(np.concatenate(([0.0], times, [window])),
+            np.concatenate(([0], np.arange(1, times.size + 1), [times.size])), where="post",
+            color="C0", label="spikes so far, N(t)")
+    if ratio < 1:
+        bound = p.tau_syn * input_weight / (p.tau_mem * p.threshold - p.tau_syn * recurrent_weight)
+        ax.axhline(bound, color="C3", ls="--", lw=1.0, label=f"bound {bound:.3g}")
+    ax.set_yscale("symlog", linthresh=1.0)
+    ax.set_ylim(0, 3 * max_spikes)
+    ax.set_xlim(0, t_max)
+    ax.set_xlabel("t (ms)")
+    ax.set_ylabel("spikes so far")
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    return ax
 
 
 def plot_loss_slice(

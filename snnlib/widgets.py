@@ -17,6 +17,9 @@ FrameExplorer
     The widget: controls above nested stacks of frames, linked in the browser.
 pairing_explorer, triangle_explorer, threshold_explorer
     The explorers of chapters 1, 2 and 3.
+burst_explorer
+    The recurrent weight of chapter 4's self-exciting neuron across the balance
+    τ_s r = τ_m ϑ.
 lif_explorer, adjoint_kick_explorer, gradient_explorer, yinyang_point_explorer
     The explorers of chapters 4, 5, 6 and 7.
 if_explorer, sod_explorer
@@ -43,6 +46,7 @@ from snnlib.distributions import SpikeTrain, bump
 from snnlib.lif import LIFParams, Spikes
 from snnlib.plotting import (
     plot_adjoint_kick,
+    plot_burst,
     plot_if_sampling,
     plot_lif_network,
     plot_loss_slice,
@@ -56,6 +60,7 @@ __all__ = [
     "Control",
     "FrameExplorer",
     "adjoint_kick_explorer",
+    "burst_explorer",
     "gradient_explorer",
     "if_explorer",
     "lif_explorer",
@@ -339,6 +344,21 @@ def lif_explorer(
     return FrameExplorer(draw, [
         Control("input_gain", _lin_grid(0.0, 3.0, 7), "input gain", 1.0, "{:.2f}"),
         Control("output_gain", _lin_grid(0.0, 3.0, 5), "output gain", 1.5, "{:.2f}"),
+    ], grids=grids)
+
+
+def burst_explorer(params: LIFParams, t_max: float, **grids: Sequence) -> FrameExplorer:
+    """Move the self-connection r of one LIF neuron across the balance τ_s r = τ_m ϑ (r = 4 for
+    the default parameters; 10 values from 0 to 4.5) and its single input's weight w (7, 10,
+    14): 30 frames of :func:`~snnlib.plotting.plot_burst`."""
+
+    def draw(recurrent_weight: float, input_weight: float) -> None:
+        plot_burst(recurrent_weight, input_weight, params, t_max)
+
+    return FrameExplorer(draw, [
+        Control("recurrent_weight", (0.0, 2.0, 3.0, 3.6, 3.9, 4.1, 4.2, 4.3, 4.4, 4.5),
+                "recurrent r", 3.9, "{:.2f}"),
+        Control("input_weight", (7.0, 10.0, 14.0), "input w", 10.0, "{:.0f}"),
     ], grids=grids)
 
 

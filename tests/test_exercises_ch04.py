@@ -1,26 +1,190 @@
-"""The check of chapter 4's "Implement …" exercise accepts correct code and names the mistakes."""
+"""The checks of chapter 4's exercises accept correct code and name the typical mistakes."""
+
+import math
 
 import numpy as np
+import pytest
+from scipy.optimize import brentq
 
-from snnlib.exercises import check_lif_step
+from snnlib.exercises import check_first_crossing, check_lif_step
+
+# ---------------------------------------------------------------------------------------
+# Warm-up: the closed-form step
+# ---------------------------------------------------------------------------------------
 
 
-def test_lif_step():
-    def good(V0, I0, s, p):
-        b = p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
+def good_step(V0, I0, s, p):
+    b = p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
+    return (V0 - b) * np.exp(-s / p.tau_mem) + b * np.exp(-s / p.tau_syn), \
+        I0 * np.exp(-s / p.tau_syn)
+
+
+def step_with_b(factor):
+    def step(V0, I0, s, p):
+        b = factor(p) * p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
         return (V0 - b) * np.exp(-s / p.tau_mem) + b * np.exp(-s / p.tau_syn), \
             I0 * np.exp(-s / p.tau_syn)
+    return step
 
-    def wrong_current(V0, I0, s, p):
-        return good(V0, I0, s, p)[0], I0 * np.exp(-s / p.tau_mem)
 
-    def swapped(V0, I0, s, p):
-        b = p.tau_mem * I0 / (p.tau_mem - p.tau_syn)
-        return (V0 - b) * np.exp(-s / p.tau_syn) + b * np.exp(-s / p.tau_mem), \
-            I0 * np.exp(-s / p.tau_syn)
+WRONG_STEPS = {
+    "decays as": lambda V0, I0, s, p: (good_step(V0, I0, s, p)[0], I0 * np.exp(-s / p.tau_mem)),
+    "swapped": lambda V0, I0, s, p: (
+        (V0 - p.tau_mem * I0 / (p.tau_mem - p.tau_syn)) * np.exp(-s / p.tau_syn)
+        + p.tau_mem * I0 / (p.tau_mem - p.tau_syn) * np.exp(-s / p.tau_mem),
+        I0 * np.exp(-s / p.tau_syn)),
+    "must be V0": lambda V0, I0, s, p: (V0 + 1.0, I0),
+    "pair (V, I)": lambda V0, I0, s, p: V0,
+    "sign of b": step_with_b(lambda p: -1.0),
+    "numerator": step_with_b(lambda p: p.tau_mem / p.tau_syn),
+    "Euler": lambda V0, I0, s, p: (V0 + s * (I0 - V0) / p.tau_mem, I0 * (1 - s / p.tau_syn)),
+    "use np.exp": lambda V0, I0, s, p: (V0 * math.exp(-s / p.tau_mem), I0),
+}
 
-    assert check_lif_step(good).passed
-    assert "decays as" in check_lif_step(wrong_current).message
-    assert "swapped" in check_lif_step(swapped).message
-    assert "must be V0" in check_lif_step(lambda V0, I0, s, p: (V0 + 1.0, I0)).message
-    assert "pair (V, I)" in check_lif_step(lambda V0, I0, s, p: V0).message
+
+def test_lif_step_correct():
+    assert check_lif_step(good_step).passed
+
+
+@pytest.mark.parametrize("fragment", sorted(WRONG_STEPS))
+def test_lif_step_names_mistakes(fragment):
+    verdict = check_lif_step(WRONG_STEPS[fragment])
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+# ---------------------------------------------------------------------------------------
+# The first threshold crossing
+# ---------------------------------------------------------------------------------------
+
+
+def make_crossing(*, ge=True, bracket_end="peak", piece="rising", b_factor=None,
+                  swap=False, a_is_V0=False, held=False, no_current=False, refine=True,
+                  none=np.inf):
+    """A vectorized bisection solution; the keywords switch on one typical mistake each."""
+
+    def first_crossing(V0, I0, duration, params):
+        tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+        if swap:
+            tm, ts = ts, tm
+        b = ts * I0 / (ts - tm) * (1.0 if b_factor is None else b_factor(params))
+        a = V0 if a_is_V0 else V0 - b
+
+        def V(s):
+            if held:
+                return I0 + (V0 - I0) * np.exp(-s / tm)
+            if no_current:
+                return V0 * np.exp(-s / tm)
+            return a * np.exp(-s / tm) + b * np.exp(-s / ts)
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s_star = np.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm)
+        if held or no_current:  # V has no extremum
+            inside = np.zeros(V0.shape, bool)
+        elif bracket_end == "peak":
+            inside = (s_star > 0) & (s_star < duration)  # NaN compares false
+        elif bracket_end == "unclipped":
+            inside = s_star > 0
+        else:  # "duration"
+            inside = np.zeros(V0.shape, bool)
+        hi = np.where(inside, s_star, duration)
+        # rising at s = 0 by the derivative of the (possibly wrong) formula itself
+        if held:
+            rising = I0 > V0
+        elif no_current:
+            rising = V0 < 0
+        else:
+            rising = -a / tm - b / ts > 0
+        crosses = rising & (V(hi) >= th) if bracket_end != "duration" else V(duration) >= th
+        lo = np.zeros_like(hi)
+        if piece == "falling":  # the second, downward crossing where there is one
+            down = inside & (V(duration) < th) & crosses
+            lo, hi = np.where(down, s_star, lo), np.where(down, duration, hi)
+        else:
+            down = np.zeros(V0.shape, bool)
+        if refine:
+            for _ in range(200):
+                mid = 0.5 * (lo + hi)
+                first_side = (V(mid) < th) ^ down  # below on the way up, above on the way down
+                lo, hi = np.where(first_side, mid, lo), np.where(first_side, hi, mid)
+            s = np.where(down, lo, hi)
+        else:  # one secant step between the bracket's ends
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = lo + (th - V(lo)) / (V(hi) - V(lo)) * (hi - lo)
+        at_threshold = V0 >= th if ge else V0 > th
+        return np.where(at_threshold, 0.0, np.where(crosses, s, none))
+
+    return first_crossing
+
+
+def brentq_crossing(V0, I0, duration, params):
+    """A correct scalar loop: sample, bracket, brentq."""
+    tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+    out = np.full(V0.shape, np.inf)
+    for i in range(V0.size):
+        b = ts * I0[i] / (ts - tm)
+        a = V0[i] - b
+
+        def g(s, a=a, b=b):
+            return a * math.exp(-s / tm) + b * math.exp(-s / ts) - th
+
+        if V0[i] >= th:
+            out[i] = 0.0
+            continue
+        if I0[i] <= V0[i] or duration[i] == 0:
+            continue
+        s_star = math.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm) if -b / a > 0 else np.inf
+        hi = min(s_star, duration[i]) if s_star > 0 else duration[i]
+        if g(hi) >= 0:
+            out[i] = brentq(g, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    return out
+
+
+def in_place_crossing(V0, I0, duration, params):
+    """Correct, but overwrites its inputs."""
+    s = make_crossing()(V0, I0, duration, params)
+    V0 -= 1.0
+    I0 *= 0.0
+    duration[:] = 0.0
+    return s
+
+
+WRONG_CROSSINGS = {
+    "compare with ≥, not >": make_crossing(ge=False),
+    "wrong bracket end": make_crossing(bracket_end="duration"),
+    "clip the bracket at the duration": make_crossing(bracket_end="unclipped"),
+    "downward crossing": make_crossing(piece="falling"),
+    "swapped": make_crossing(swap=True),
+    "sign of b": make_crossing(b_factor=lambda p: -1.0),
+    "τ_mem in b's numerator": make_crossing(b_factor=lambda p: p.tau_mem / p.tau_syn),
+    "a = V0 instead of V0 − b": make_crossing(a_is_V0=True),
+    "held at I0": make_crossing(held=True),
+    "b·exp(−s/τ_syn) dropped": make_crossing(no_current=True),
+    "not refined": make_crossing(refine=False),
+    "NaN": make_crossing(none=np.nan),
+}
+
+
+@pytest.mark.parametrize("candidate", [make_crossing(), brentq_crossing, in_place_crossing],
+                         ids=["vectorized", "brentq loop", "in place"])
+def test_first_crossing_correct(candidate):
+    verdict = check_first_crossing(candidate)
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("fragment", sorted(WRONG_CROSSINGS))
+def test_first_crossing_names_mistakes(fragment):
+    verdict = check_first_crossing(WRONG_CROSSINGS[fragment])
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_first_crossing_not_implemented_and_math_exp():
+    def stub(V0, I0, duration, params):
+        raise NotImplementedError
+
+    def scalar(V0, I0, duration, params):
+        return math.exp(-duration / params.tau_mem) * V0
+
+    assert "not implemented yet" in check_first_crossing(stub).message
+    assert "use np.exp" in check_first_crossing(scalar).message

@@ -439,3 +439,22 @@ def test_two_layers_both_recurrent_against_reference():
             assert got.size == ref.size
             np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9)
     assert np.isfinite(output.times).sum() > 0
+
+
+def test_superposition_reaches_threshold_at_every_spike():
+    """Chapter 4's 5-20-3 network: at each computed spike the superposition formula of
+    layer_traces (with the neuron's own reset added back) gives V = ϑ, to rounding."""
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(2.0, 1.5, size=(5, 20)), rng.normal(1.0, 1.0, size=(20, 3))]
+    times = np.sort(rng.uniform(0.0, 20.0, size=(1, 5)), axis=-1)
+    ids = rng.permutation(5)[None, :]
+    hidden, output = forward(weights, times, ids, P, 60.0)
+    n_spikes = 0
+    for W, below, layer in ((weights[0], Spikes(times, ids), hidden), (weights[1], hidden, output)):
+        real = np.isfinite(layer.times[0])
+        t_k = layer.times[0, real]
+        V, _ = layer_traces(W, below, layer, P, t_k)
+        v_before = V[0, np.arange(t_k.size), layer.ids[0, real]] + P.threshold
+        np.testing.assert_allclose(v_before, P.threshold, rtol=0, atol=1e-12)
+        n_spikes += t_k.size
+    assert n_spikes == 41

@@ -27,6 +27,7 @@ from snnlib.widgets import (
     Control,
     FrameExplorer,
     adjoint_kick_explorer,
+    burst_explorer,
     gradient_explorer,
     if_explorer,
     lif_explorer,
@@ -198,6 +199,19 @@ def test_lif_and_yinyang_explorers():
     times, ids = latency_encode(np.array([[0.8, 0.65, 0.2, 0.35]]))
     assert ex.frame(x=0.8, y=0.65) == render_frame(
         lambda: plot_lif_network(weights, Spikes(times, ids), LIFParams(), 50.0))
+
+
+def test_burst_explorer():
+    from snnlib.plotting import plot_burst
+    ex = burst_explorer(LIFParams(), 100.0, recurrent_weight=(3.9, 6.0), input_weight=(10.0,))
+    check_structure(ex)
+    assert ex.n_frames == 2
+    assert ex.frame(recurrent_weight=6.0, input_weight=10.0) == render_frame(
+        lambda: plot_burst(6.0, 10.0, LIFParams(), 100.0))
+    ax = plot_burst(6.0, 10.0, LIFParams(), 100.0, max_spikes=50)
+    assert "more than 50 spikes" in ax.get_title()
+    ax = plot_burst(4.5, 10.0, LIFParams(), 100.0)  # the runaway of chapter 4
+    assert "still firing at the window's end" in ax.get_title()
 
 
 def test_gradient_explorer():

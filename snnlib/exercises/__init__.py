@@ -18,7 +18,10 @@ check_find_zeros
     The simple zeros of a function on a grid (chapter 3) against
     :func:`snnlib.deltas.find_zeros`.
 check_lif_step
-    The closed-form LIF step between events (chapter 4).
+    The closed-form LIF step between events (chapter 4's warm-up).
+check_first_crossing
+    The first threshold crossing between two events, bracketed and refined (chapter 4)
+    against the event step of :func:`snnlib.lif.forward`.
 check_rate_jacobians
     :math:`F_x` and :math:`F_p` of the rate network of chapter 5.
 check_spike_jump
@@ -41,7 +44,7 @@ from snnlib.exercises._core import Verdict
 from snnlib.exercises.ch01 import check_spike_train_pairing
 from snnlib.exercises.ch02 import check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
-from snnlib.exercises.ch04 import check_lif_step
+from snnlib.exercises.ch04 import check_first_crossing, check_lif_step
 from snnlib.exercises.ch05 import check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump
 from snnlib.exercises.ch07 import check_cross_entropy_grad
@@ -53,6 +56,7 @@ __all__ = [
     "check_alexiewicz_norm",
     "check_cross_entropy_grad",
     "check_find_zeros",
+    "check_first_crossing",
     "check_integrate_and_fire",
     "check_lif_step",
     "check_rate_jacobians",

@@ -1,29 +1,58 @@
-"""The check of chapter 4's "Implement …" exercise: the closed-form step."""
+"""The checks of chapter 4's exercises: the closed-form step (warm-up) and the first threshold
+crossing between two events (the bracketed crossing of :mod:`snnlib.lif`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import numpy as np
+from scipy.optimize import brentq
 
 from snnlib.exercises._core import Verdict, _close, _compare, _named, _stacked
-from snnlib.lif import LIFParams
+from snnlib.lif import LIFParams, _next_crossing
 
-__all__ = ["check_lif_step"]
+__all__ = ["check_first_crossing", "check_lif_step"]
+
+
+def _closed_form(V0, I0, s, tau_mem, tau_syn):
+    b = I0 * tau_syn / (tau_syn - tau_mem)
+    return (V0 - b) * np.exp(-s / tau_mem) + b * np.exp(-s / tau_syn)
 
 
 def _reference_lif_step(V0, I0, s, params):
-    b = I0 * params.tau_syn / (params.tau_syn - params.tau_mem)
-    a = V0 - b
-    V = a * np.exp(-s / params.tau_mem) + b * np.exp(-s / params.tau_syn)
+    V = _closed_form(V0, I0, s, params.tau_mem, params.tau_syn)
     return np.stack([V, I0 * np.exp(-s / params.tau_syn)])
+
+
+def _scalar_math(candidate: Callable) -> Callable:
+    """Name the commonest TypeError: ``math.exp`` (scalars only) applied to an array."""
+
+    def run(*args):
+        try:
+            return candidate(*args)
+        except TypeError as error:
+            text = str(error)
+            if "length-1" in text or "0-dimensional" in text or "real number" in text \
+                    or "only size-1" in text:
+                raise TypeError("math.exp works on single numbers, not arrays: use np.exp "
+                                f"(the error was: {text})") from None
+            raise
+
+    run.__name__ = getattr(candidate, "__name__", "candidate")
+    return run
 
 
 def check_lif_step(
     candidate: Callable[[np.ndarray, np.ndarray, np.ndarray, LIFParams], tuple]
 ) -> Verdict:
     r"""Check ``candidate(V0, I0, s, params) -> (V, I)``: the state a time ``s`` after
-    :math:`(V_0, I_0)` with no event in between (the closed form of chapter 4).
+    :math:`(V_0, I_0)` with no event in between, from the closed form
+    :math:`V = a e^{-s/\tau_m} + b e^{-s/\tau_s}`, :math:`b = \tau_s I_0/(\tau_s - \tau_m)`,
+    :math:`a = V_0 - b`, :math:`I = I_0 e^{-s/\tau_s}` (chapter 4's warm-up).
+
+    Names these mistakes: V wrong at s = 0, a current that decays with the wrong time
+    constant, swapped time constants, the sign of b flipped, τ_mem in b's numerator, one
+    Euler step instead of the exact solution, ``math.exp`` on arrays.
 
     Examples
     --------
@@ -51,12 +80,243 @@ def check_lif_step(
             return "the current is wrong: between events it decays as I0·exp(−s/τ_syn)"
         return None
 
+    def variant(formula, message):
+        def hint(args, got, expected):
+            V0, I0, s, p = args
+            return message if _close(got[0], formula(V0, I0, s, p)) else None
+        return hint
+
+    hints = (
+        start,
+        variant(lambda V0, I0, s, p: _closed_form(V0, I0, s, p.tau_syn, p.tau_mem),
+                "τ_mem and τ_syn are swapped in V"),
+        variant(lambda V0, I0, s, p: _closed_form(V0, -I0, s, p.tau_mem, p.tau_syn),
+                "the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), which for I0 > 0 is "
+                "negative when τ_syn < τ_mem"),
+        variant(lambda V0, I0, s, p: _closed_form(V0, I0 * p.tau_mem / p.tau_syn, s,
+                                                  p.tau_mem, p.tau_syn),
+                "τ_mem in b's numerator: b = τ_syn·I0/(τ_syn − τ_mem)"),
+        variant(lambda V0, I0, s, p: V0 + s * (I0 - V0) / p.tau_mem,
+                "one Euler step V0 + s·(I0 − V0)/τ_mem is not the exact solution: use the "
+                "closed form"),
+        current,
+    )
+    return _named(candidate, _compare(_stacked(_scalar_math(candidate)), cases,
+                                      _reference_lif_step, hints))
+
+
+# ---------------------------------------------------------------------------------------
+# The first threshold crossing between two events
+# ---------------------------------------------------------------------------------------
+
+#: Stands for "no crossing" (+inf) inside the comparison, whose tolerance scales with the
+#: largest expected value.
+_NONE = -1.0
+
+
+def _reference_first_crossing(V0, I0, duration, params):
+    s = _next_crossing(V0[:, None], I0[:, None], duration[:, None], params)[:, 0]
+    return np.where(np.isfinite(s), s, _NONE)
+
+
+def _crossings_of(V: Callable, duration: np.ndarray, threshold: float) -> np.ndarray:
+    """Every element's first upward crossing of ``threshold`` by the trajectory ``V(s)``
+    within ``[0, duration]``, by dense sampling and brentq (only to recognise mistakes); NaN
+    where the trajectory starts at or above ϑ (there a wrong formula's answer is ambiguous)."""
+    out = np.full(duration.shape, _NONE)
+    for i, d in enumerate(duration):
+        s = np.linspace(0.0, d, 4001)
+        g = V(s, i) - threshold
+        if g[0] >= 0:
+            out[i] = np.nan
+            continue
+        up = np.flatnonzero(g[1:] >= 0)
+        if up.size:
+            k = up[0]
+            out[i] = brentq(lambda x, i=i: V(x, i) - threshold, s[k], s[k + 1], xtol=1e-14,
+                            rtol=4 * np.finfo(float).eps)
+    return out
+
+
+def _matches(got: np.ndarray, other: np.ndarray) -> bool:
+    """``got`` agrees with a mistaken trajectory's crossings wherever those are defined."""
+    known = ~np.isnan(other)
+    return bool(known.any()) and bool(np.allclose(got[known], other[known], rtol=1e-7,
+                                                  atol=1e-9))
+
+
+def _first_crossing_cases() -> list[tuple]:
+    p, q = LIFParams(), LIFParams(tau_mem=10.0, tau_syn=15.0, threshold=2.0)
+    w_star = 6.349604207872798  # one input from rest: the peak touches ϑ = 1 (chapter 4)
+    rng = np.random.default_rng(44)
+    cases = [(rng.uniform(-0.5, 1.0, 60) * params.threshold,
+              rng.uniform(-12.0, 12.0, 60) * params.threshold,
+              rng.choice([0.5, 2.0, 5.0, 40.0], 60), params) for params in (p, q)]
+    cases += [
+        # ties: V0 exactly at ϑ (falling and rising), zero duration, I0 = V0, at rest
+        (np.array([1.0, 1.0, 1.0, 0.5, 0.0, 0.3, 0.3]),
+         np.array([0.5, 3.0, 1.0, 3.0, 0.0, 0.3, 20.0]),
+         np.array([10.0, 10.0, 0.0, 0.0, 10.0, 10.0, 10.0]), p),
+        # one input from rest near the critical weight w*: crosses up and back down before
+        # the interval ends (V(duration) < ϑ), or peaks after the interval ends
+        (np.zeros(6), w_star * np.array([1.0 + 1e-6, 1.05, 1.5, 3.0, 1.5, 0.99]),
+         np.array([30.0, 30.0, 30.0, 30.0, 3.0, 30.0]), p),
+    ]
+    return cases
+
+
+def check_first_crossing(
+    candidate: Callable[[np.ndarray, np.ndarray, np.ndarray, LIFParams], np.ndarray]
+) -> Verdict:
+    r"""Check ``candidate(V0, I0, duration, params) -> s``: for each neuron (arrays of equal
+    shape), the time ``s`` in ``[0, duration]`` at which the closed-form trajectory
+    :math:`V(s) = a e^{-s/\tau_m} + b e^{-s/\tau_s}` from :math:`(V_0, I_0)` first reaches
+    ϑ — ``0`` if :math:`V_0 \ge \vartheta` already, ``+inf`` if it does not reach ϑ within the
+    interval — to rounding (relative :math:`10^{-10}`).
+
+    The reference is the event step of :func:`snnlib.lif.forward` for recurrent layers
+    (``snnlib.lif._next_crossing``: the bracket of prop-bracketing, then Halley's method).
+    The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
+    within the interval, a peak beyond the interval's end, and two sets of time constants
+    (τ_syn < τ_mem and τ_syn > τ_mem). Names these mistakes: ``>`` for ``≥`` at V0 = ϑ; the
+    bracket ended at the interval's end instead of at the peak (a crossing followed by a fall
+    is missed); the bracket not clipped at the interval's end; the second (downward)
+    crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the current
+    held at I0; no crossing found at all (the current term dropped, or a = V0: the two give
+    the same answers); a crossing located but not refined; NaN or None for "no crossing";
+    ``math.exp`` on arrays.
+
+    Examples
+    --------
+    >>> def first_crossing(V0, I0, duration, params):      # decides at the interval's end
+    ...     b = params.tau_syn * I0 / (params.tau_syn - params.tau_mem)
+    ...     V = lambda s: (V0 - b) * np.exp(-s / params.tau_mem) + b * np.exp(-s / params.tau_syn)
+    ...     lo, hi = np.zeros_like(V0), duration.copy()
+    ...     for _ in range(200):
+    ...         mid = 0.5 * (lo + hi)
+    ...         below = V(mid) < params.threshold
+    ...         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    ...     return np.where(V0 >= params.threshold, 0.0,
+    ...                     np.where(V(duration) >= params.threshold, hi, np.inf))
+    >>> verdict = check_first_crossing(first_crossing)
+    >>> verdict.passed, "bracket" in verdict.message
+    (False, True)
+    """
+    cases = _first_crossing_cases()
+
+    def run(V0, I0, duration, params):
+        got = _scalar_math(candidate)(V0, I0, duration, params)
+        if got is None:
+            raise TypeError("returned None: return an array of crossing times (+inf where "
+                            "there is none)")
+        got = np.asarray(got, dtype=float)
+        return np.where(np.isposinf(got), _NONE, got)
+
+    def nan(args, got, expected):
+        if np.isnan(got).any():
+            return "returned NaN: where V does not reach ϑ within the interval, return +inf"
+        return None
+
+    def at_threshold(args, got, expected):
+        V0 = args[0]
+        tie = (V0 == args[3].threshold) & (got != 0.0)
+        if tie.any():
+            return ("V0 is exactly ϑ but the answer is not s = 0: the neuron is at threshold, "
+                    "so it fires now (compare with ≥, not >)")
+        return None
+
+    def trajectory(V0, I0, p, tau_mem=None, tau_syn=None, mode="exact"):
+        tm, ts = tau_mem or p.tau_mem, tau_syn or p.tau_syn
+
+        def V(s, i):
+            if mode == "held":
+                return I0[i] + (V0[i] - I0[i]) * np.exp(-s / tm)
+            b = I0[i] * ts / (ts - tm)
+            return (V0[i] - b) * np.exp(-s / tm) + b * np.exp(-s / ts)
+        return V
+
+    def beyond(args, got, expected):
+        duration = args[2]
+        if (got > duration * (1 + 1e-12)).any():
+            return ("returned a crossing after the interval's end (s > duration): the next "
+                    "event changes the current first, so clip the bracket at the duration")
+        return None
+
+    def downward(args, got, expected):
+        V0, I0, _, p = args
+        a_b = trajectory(V0, I0, p)
+        for i in np.flatnonzero((got > 0) & ~np.isclose(got, expected, rtol=1e-8)):
+            slope = (a_b(got[i] + 1e-7, i) - a_b(got[i] - 1e-7, i))
+            if slope < 0 and abs(a_b(got[i], i) - p.threshold) < 1e-6:
+                return ("returned the downward crossing (V falling back through ϑ): the spike "
+                        "is the first, upward crossing, on the rising piece before the peak")
+        return None
+
+    def missed_fall(args, got, expected):
+        V0, I0, duration, p = args
+        V = trajectory(V0, I0, p)
+        missed = (got == _NONE) & (expected > 0)
+        if any(V(duration[i], i) < p.threshold for i in np.flatnonzero(missed)):
+            return ("missed a crossing where V rises above ϑ and falls back below before the "
+                    "interval ends: deciding by V(duration) ≥ ϑ is the wrong bracket end — "
+                    "bracket at the peak s* when it lies inside the interval")
+        return None
+
+    def variant(message, **kwargs):
+        def hint(args, got, expected):
+            V0, I0, duration, p = args
+            other = _crossings_of(trajectory(V0, I0, p, **kwargs), duration, p.threshold)
+            if _matches(got, other):
+                return message
+            return None
+        return hint
+
+    def unrefined(args, got, expected):
+        same = (got == _NONE) == (expected == _NONE)
+        if same.all() and np.abs(got - expected).max() > 1e-9 * max(1.0, expected.max()):
+            return (f"the crossing is located but not refined (largest error "
+                    f"{np.abs(got - expected).max():.2g} ms): iterate (bisection, Newton or "
+                    "Halley inside the bracket) until V(s) − ϑ is at rounding level")
+        return None
+
+    def sign_of_b(args, got, expected):
+        V0, I0, duration, p = args
+        # flipping b's sign gives the closed form for −I0 from the same V0
+        other = _crossings_of(trajectory(V0, -I0, p), duration, p.threshold)
+        if _matches(got, other):
+            return ("the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), which for I0 > 0 "
+                    "is negative when τ_syn < τ_mem")
+        return None
+
+    def numerator(args, got, expected):
+        V0, I0, duration, p = args
+        other = _crossings_of(trajectory(V0, I0 * p.tau_mem / p.tau_syn, p), duration,
+                              p.threshold)
+        if _matches(got, other):
+            return "τ_mem in b's numerator: b = τ_syn·I0/(τ_syn − τ_mem)"
+        return None
+
     def swapped(args, got, expected):
-        V0, I0, s, p = args
-        other = LIFParams(tau_mem=p.tau_syn, tau_syn=p.tau_mem, threshold=p.threshold)
-        if _close(got[0], _reference_lif_step(V0, I0, s, other)[0]):
+        V0, I0, duration, p = args
+        other = _crossings_of(trajectory(V0, I0, p, tau_mem=p.tau_syn, tau_syn=p.tau_mem),
+                              duration, p.threshold)
+        if _matches(got, other):
             return "τ_mem and τ_syn are swapped in V"
         return None
 
-    return _named(candidate, _compare(_stacked(candidate), cases, _reference_lif_step,
-                                      (start, current, swapped)))
+    def none_found(args, got, expected):
+        V0, _, _, p = args
+        below = V0 < p.threshold
+        if (expected[below] > 0).sum() >= 3 and not (got[below] > 0).any():
+            return (f"found no crossing where snnlib finds {(expected[below] > 0).sum()}: the "
+                    "trajectory never rises to ϑ — is the current's term b·exp(−s/τ_syn) "
+                    "dropped, or a = V0 instead of V0 − b (a makes V(0) = V0)?")
+        return None
+
+    hints = (
+        nan, at_threshold, beyond, downward, none_found, swapped, sign_of_b, numerator,
+        variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
+                "closed form with two exponentials", mode="held"),
+        missed_fall, unrefined,
+    )
+    return _named(candidate, _compare(run, cases, _reference_first_crossing, hints))

@@ -14,7 +14,7 @@ from snnlib.exercises._core import Verdict
 from snnlib.exercises.ch01 import check_spike_train_pairing
 from snnlib.exercises.ch02 import check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
-from snnlib.exercises.ch04 import check_lif_step
+from snnlib.exercises.ch04 import check_first_crossing
 from snnlib.exercises.ch05 import check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump
 from snnlib.exercises.ch07 import check_cross_entropy_grad
@@ -65,14 +65,13 @@ class Exercise:
 #: Every "Implement …" exercise of the book, in the order of the chapters.
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(1, "book/ch01_distributions.ipynb", "ex-implement-spike-pairing",
-             "Implement the derivatives of a spike train", "pairing",
-             check_spike_train_pairing),
+             "Implement the derivatives of a spike train", "pairing", check_spike_train_pairing),
     Exercise(2, "book/ch02_triangle.ipynb", "ex-implement-triangle",
              "Implement the triangle", "my_triangle", check_triangle),
     Exercise(3, "book/ch03_composition.ipynb", "ex-implement-zeros",
              "Implement spike detection on a trace", "zeros", check_find_zeros),
-    Exercise(4, "book/ch04_spiking_dynamics.ipynb", "ex-implement-lif-step",
-             "Implement the closed-form step", "lif_step", check_lif_step),
+    Exercise(4, "book/ch04_spiking_dynamics.ipynb", "ex-implement-first-crossing",
+             "Implement the first threshold crossing", "first_crossing", check_first_crossing),
     Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-jacobians",
              "Implement the Jacobians of the rate network", "jacobians", check_rate_jacobians),
     Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-jump",
@@ -80,8 +79,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss-grad",
              "Implement the gradient of the loss", "loss_grad", check_cross_entropy_grad),
     Exercise(8, "book/ch08_if_sampling.ipynb", "ex-implement-if",
-             "Implement integrate-and-fire with reset to mod", "my_if",
-             check_integrate_and_fire),
+             "Implement integrate-and-fire with reset to mod", "my_if", check_integrate_and_fire),
     Exercise(9, "book/ch09_send_on_delta.ipynb", "ex-implement-sod",
              "Implement send-on-delta", "sod", check_send_on_delta),
 )
