@@ -67,6 +67,9 @@ __all__ = [
 
 #: Time limit per cell when grading, in seconds (the book's own build allows 120).
 DEFAULT_TIMEOUT = 120.0
+#: The least time a check is given, in seconds: it starts Python, imports the library and runs
+#: the reader's function on every case (a plain Python loop over samples may take seconds).
+CHECK_TIME = 60.0
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}")
 
@@ -356,7 +359,11 @@ def _execute(notebook: nbformat.NotebookNode, workdir: str, functions: Sequence[
 
 def _run_check(entry: Exercise, pickle_path: str, workdir: str, timeout: float,
                isolation: Sequence[str]) -> tuple[bool, str]:
-    """Grade the pickled function with the shipped check, in a fresh process."""
+    """Grade the pickled function with the shipped check, in a fresh process.
+
+    The check may take ``max(timeout, CHECK_TIME)`` seconds.
+    """
+    timeout = max(timeout, CHECK_TIME)
     command = [*isolation, sys.executable, "-m", "snnlib.course", "_check", entry.label,
                pickle_path]
     try:

@@ -4,6 +4,7 @@ runs, and the grader gives the right rows for crafted submissions."""
 import csv
 import json
 import re
+import socket
 from pathlib import Path
 
 import nbformat
@@ -175,10 +176,15 @@ def graded(tmp_path_factory):
                    "def check_integrate_and_fire(f):\n    return Verdict('my_if', True, 'fine')\n"
                    "def my_if(x, threshold, dt, leak):\n    return np.zeros(len(x))"),
     ]
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    paths.append(submission(tmp, "network.ipynb", CORRECT,
+                            f"import socket\nsocket.create_connection(('127.0.0.1', {port}), 5)"))
     corrupt = tmp / "corrupt.ipynb"
     corrupt.write_text("{ this is not json", encoding="utf-8")
     paths.append(corrupt)
     rows = course.grade(paths, timeout=8, workers=2)
+    listener.close()
     out = tmp / "grades.csv"
     course.write_grades(rows, out)
     with open(out, newline="", encoding="utf-8") as handle:
@@ -220,6 +226,15 @@ def test_grader_uses_the_shipped_check(graded):
 def test_grader_reports_a_corrupt_file(graded):
     row = graded["corrupt.ipynb"]
     assert row["passed"] == "False" and "not a readable notebook" in row["message"]
+
+
+def test_grader_kernels_are_offline_where_the_system_allows(graded):
+    row = graded["network.ipynb"]
+    assert row["passed"] == "True"
+    if course._network_isolation():  # root on Linux: the kernel has a network of its own
+        assert "cell 3 (import socket) raised OSError" in row["message"]
+    else:
+        assert "raised" not in row["message"]
 
 
 def test_grader_rejects_bad_arguments():
