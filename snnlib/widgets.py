@@ -17,7 +17,8 @@ FrameExplorer
     The widget: controls above nested stacks of frames, linked in the browser.
 pairing_explorer, triangle_explorer, threshold_explorer
     The explorers of chapters 1, 2 and 3.
-lif_explorer, adjoint_kick_explorer, gradient_explorer, yinyang_point_explorer
+lif_explorer, adjoint_kick_explorer, adjoint_kick_size_explorer, gradient_explorer,
+yinyang_point_explorer
     The explorers of chapters 4, 5, 6 and 7.
 if_explorer, sod_explorer
     The explorers of chapters 8 and 9.
@@ -56,6 +57,7 @@ __all__ = [
     "Control",
     "FrameExplorer",
     "adjoint_kick_explorer",
+    "adjoint_kick_size_explorer",
     "gradient_explorer",
     "if_explorer",
     "lif_explorer",
@@ -352,6 +354,22 @@ def adjoint_kick_explorer(
     return FrameExplorer(
         lambda t0: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
         [Control("t0", _lin_grid(0.0, 0.95 * T, 20), "kick time t₀", 0.0, "{:.2f}")],
+        grids=grids,
+    )
+
+
+def adjoint_kick_size_explorer(
+    problem: ODELoss, x0: np.ndarray, p: np.ndarray, T: float, component: int = 0,
+    **grids: Sequence,
+) -> FrameExplorer:
+    """Kick the state at time t₀ (10 values, 0 … 0.9 T) by a kick of size δx (0.3, 0.1, 0.03,
+    0.01; first shown 0.03) and compare the loss change with λ(t₀)·δx:
+    :func:`~snnlib.plotting.plot_adjoint_kick`, 40 frames. As the size shrinks, ΔL/δx tends
+    to λ(t₀); the remainder is quadratic in δx."""
+    return FrameExplorer(
+        lambda t0, size: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
+        [Control("t0", _lin_grid(0.0, 0.9 * T, 10), "kick time t₀", 0.0, "{:.2f}"),
+         Control("size", (0.3, 0.1, 0.03, 0.01), "kick size δx", 0.03, "{:g}")],
         grids=grids,
     )
 
