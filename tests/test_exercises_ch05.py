@@ -100,13 +100,23 @@ def pairing_written_out(problem, xs, p, h):
 
 
 def range_too_long(problem, xs, p, h):
-    """Off by one the other way: an extra step k = K."""
+    """Off by one the other way: the sweep starts at k = K."""
     lam, grad = problem.phi_x(xs[-1], p), np.zeros(p.size)
-    for k in range(len(xs) - 1, 0, -1):
-        grad = grad + h * lam @ problem.F_p((k - 1) * h, xs[k - 1], p)
-        lam = lam + h * (problem.F_x((k - 1) * h, xs[k - 1], p).T @ lam
-                         + problem.l_x((k - 1) * h, xs[k - 1], p))
-    return grad + h * problem.phi_x(xs[-1], p) @ problem.F_p(h * (len(xs) - 1), xs[-1], p)
+    for k in range(len(xs) - 1, -1, -1):
+        t = k * h
+        grad = grad + h * lam @ problem.F_p(t, xs[k], p)
+        lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
+    return grad
+
+
+def lam_at_x_not_transposed_F_p(problem, xs, p, h):
+    """A mistake the check has no name for: F_p replaced by F_p of the next state."""
+    lam, grad = problem.phi_x(xs[-1], p), np.zeros(p.size)
+    for k in range(len(xs) - 2, -1, -1):
+        t = k * h
+        grad = grad + h * lam @ problem.F_p(t, xs[k + 1], p)
+        lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
+    return grad
 
 
 def no_h(problem, xs, p, h):
@@ -119,6 +129,7 @@ def no_h(problem, xs, p, h):
     (_slip("l_x"), "l_x is missing"),
     (_slip("identity"), "identity is missing"),
     (_slip("range"), "off by one"),
+    (range_too_long, "off by one"),
     (_slip("transposed"), "not transposed"),
     (_slip("terminal"), "terminal condition"),
     (_slip("sign"), "sign"),
@@ -132,7 +143,7 @@ def test_backward_sweep_names_the_mistake(wrong, fragment):
 
 
 def test_backward_sweep_unnamed_mistake_and_bad_shape():
-    assert "largest difference" in check_backward_sweep(range_too_long).message
+    assert "largest difference" in check_backward_sweep(lam_at_x_not_transposed_F_p).message
     assert "shape" in check_backward_sweep(lambda problem, xs, p, h: xs).message
 
 

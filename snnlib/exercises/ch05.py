@@ -53,14 +53,14 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
         return None
 
     def transposed(args, got, expected):
-        x, W, b = args
+        x, W, _ = args
         n, s = x.size, slope_of(*args)
         if n > 1 and _close(got[:, :n], -np.eye(n) + s[None, :] * W.T):
             return "F_x is transposed: row i holds ∂F_i/∂x_k = slope_i W_ik"
         return None
 
     def w_transposed(args, got, expected):
-        x, W, b = args
+        x, W, _ = args
         n, s = x.size, slope_of(*args)
         if n > 1 and _close(got[:, :n], -np.eye(n) + s[:, None] * W.T):
             return ("W is transposed (s[:, None] * W.T): ∂F_i/∂x_k = slope_i W_ik, "
@@ -68,7 +68,7 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
         return None
 
     def broadcast(args, got, expected):
-        x, W, b = args
+        x, W, _ = args
         n, s = x.size, slope_of(*args)
         if n > 1 and _close(got[:, :n], -np.eye(n) + W * s):
             return ("broadcasting slip: W * s multiplies column k by slope_k; row i needs "
@@ -97,13 +97,15 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
     return _named(candidate, _compare(run, cases, reference, hints))
 
 
-def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float, slip: str = "") -> np.ndarray:
+def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
+           slip: str = "") -> np.ndarray:
     """The discrete backward sweep, or one named slip of it (for the check's hints)."""
     K, n = xs.shape[0] - 1, xs.shape[1]
     lam = np.zeros(n) if slip == "terminal" else np.asarray(problem.phi_x(xs[K], p), float)
     grad = np.zeros(p.size)
     last = 1 if slip == "range" else 0
-    for k in range(K - 1, last - 1, -1):
+    first = K if slip == "range_long" else K - 1
+    for k in range(first, last - 1, -1):
         j = k + 1 if slip == "pairing" else k          # where F_x, F_p, l_x are evaluated
         t, x = j * h, xs[j]
         F_x = np.asarray(problem.F_x(t, x, p), float)
@@ -195,6 +197,12 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
             return None
         return hint
 
+    def long_range(args, got, expected):
+        problem, xs, p, h = args
+        if _close(got, _sweep(problem, xs, p, h, "range_long")):
+            return messages["range"]
+        return None
+
     def unscaled(args, got, expected):
         if _close(got, expected / args[3]):
             return "the factor h of the gradient sum is missing"
@@ -206,5 +214,5 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
             raise ValueError(f"must return dL_h/dp of shape {p.shape}, got {got.shape}")
         return got
 
-    hints = tuple(named(slip) for slip in messages) + (unscaled,)
+    hints = (*(named(slip) for slip in messages), long_range, unscaled)
     return _named(candidate, _compare(run, cases, reference, hints))
