@@ -134,10 +134,11 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
 
     The reference is :func:`~snnlib.adjoint.euler_discrete_gradient`. Cases: two random
     networks, one step (K = 1), a start on the target (l_x = 0 at k = 0), and W = 0 with equal
-    entries of b and x_0 (tied states). Named mistakes: the wrong pairing (λ with :math:`x_{k+1}`: the
-    continuous adjoint stepped by Euler), a dropped :math:`l_x`, the missing identity of
-    :math:`I + hF_x`, an off-by-one sweep range, :math:`F_x` not transposed, a wrong
-    terminal condition, a sign, and λ updated before it is used in the gradient.
+    entries of b and x_0 (tied states). Named mistakes: the wrong pairing (λ with
+    :math:`x_{k+1}`: the continuous adjoint stepped by Euler), a dropped :math:`l_x`, the
+    missing identity of :math:`I + hF_x`, an off-by-one sweep range (either end), :math:`F_x`
+    not transposed, a wrong terminal condition, a sign, λ updated before it is used in the
+    gradient, and a missing factor h.
 
     Examples
     --------
