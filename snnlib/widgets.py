@@ -21,6 +21,8 @@ burst_explorer
     The recurrent weight of chapter 4's self-exciting neuron across the balance
     τ_s r = τ_m ϑ.
 lif_explorer, adjoint_kick_explorer, gradient_explorer, yinyang_point_explorer
+lif_explorer, adjoint_kick_explorer, adjoint_kick_size_explorer, gradient_explorer,
+yinyang_point_explorer
     The explorers of chapters 4, 5, 6 and 7.
 if_explorer, sod_explorer
     The explorers of chapters 8 and 9.
@@ -60,6 +62,7 @@ __all__ = [
     "Control",
     "FrameExplorer",
     "adjoint_kick_explorer",
+    "adjoint_kick_size_explorer",
     "burst_explorer",
     "gradient_explorer",
     "if_explorer",
@@ -372,6 +375,22 @@ def adjoint_kick_explorer(
     return FrameExplorer(
         lambda t0: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
         [Control("t0", _lin_grid(0.0, 0.95 * T, 20), "kick time t₀", 0.0, "{:.2f}")],
+        grids=grids,
+    )
+
+
+def adjoint_kick_size_explorer(
+    problem: ODELoss, x0: np.ndarray, p: np.ndarray, T: float, component: int = 0,
+    **grids: Sequence,
+) -> FrameExplorer:
+    """Kick the state at time t₀ (10 values, 0 … 0.9 T) by a kick of size δx (0.3, 0.1, 0.03,
+    0.01; first shown 0.03) and compare the loss change with λ(t₀)·δx:
+    :func:`~snnlib.plotting.plot_adjoint_kick`, 40 frames. As the size shrinks, ΔL/δx tends
+    to λ(t₀); the remainder is quadratic in δx."""
+    return FrameExplorer(
+        lambda t0, size: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
+        [Control("t0", _lin_grid(0.0, 0.9 * T, 10), "kick time t₀", 0.0, "{:.2f}"),
+         Control("size", (0.3, 0.1, 0.03, 0.01), "kick size δx", 0.03, "{:g}")],
         grids=grids,
     )
 

@@ -27,6 +27,7 @@ from snnlib.widgets import (
     Control,
     FrameExplorer,
     adjoint_kick_explorer,
+    adjoint_kick_size_explorer,
     burst_explorer,
     gradient_explorer,
     if_explorer,
@@ -237,6 +238,17 @@ def test_adjoint_kick_explorer():
     check_structure(ex)
     assert ex.frame(t0=1.0) == render_frame(
         lambda: plot_adjoint_kick(problem, x0, p, 2.0, 1.0, 0, 0.3))
+
+
+def test_adjoint_kick_size_explorer():
+    rng = np.random.default_rng(0)
+    problem = rate_network_loss(2, rng.normal(size=2))
+    x0, p = rng.normal(size=2), rng.normal(scale=0.5, size=6)
+    ex = adjoint_kick_size_explorer(problem, x0, p, 2.0, t0=(0.0, 1.0), size=(0.1, 0.01))
+    check_structure(ex)
+    assert ex.n_frames == 4
+    assert ex.frame(t0=1.0, size=0.01) == render_frame(
+        lambda: plot_adjoint_kick(problem, x0, p, 2.0, 1.0, 0, 0.01))
 
 
 @pytest.mark.parametrize("path", sorted(BOOK.glob("ch*.ipynb")), ids=lambda p: p.stem)

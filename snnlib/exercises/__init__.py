@@ -24,6 +24,10 @@ check_first_crossing
     against the event step of :func:`snnlib.lif.forward`.
 check_rate_jacobians
     :math:`F_x` and :math:`F_p` of the rate network of chapter 5.
+    The closed-form LIF step between events (chapter 4).
+check_rate_jacobians, check_backward_sweep
+    :math:`F_x` and :math:`F_p` of the rate network of chapter 5, and the discrete backward
+    sweep against :func:`snnlib.adjoint.euler_discrete_gradient`.
 check_spike_jump
     The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
 check_cross_entropy_grad
@@ -45,7 +49,7 @@ from snnlib.exercises.ch01 import check_spike_train_pairing
 from snnlib.exercises.ch02 import check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing, check_lif_step
-from snnlib.exercises.ch05 import check_rate_jacobians
+from snnlib.exercises.ch05 import check_backward_sweep, check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump
 from snnlib.exercises.ch07 import check_cross_entropy_grad
 from snnlib.exercises.ch08 import check_alexiewicz_norm, check_integrate_and_fire
@@ -54,6 +58,7 @@ from snnlib.exercises.ch09 import check_send_on_delta
 __all__ = [
     "Verdict",
     "check_alexiewicz_norm",
+    "check_backward_sweep",
     "check_cross_entropy_grad",
     "check_find_zeros",
     "check_first_crossing",

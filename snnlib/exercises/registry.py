@@ -15,7 +15,7 @@ from snnlib.exercises.ch01 import check_spike_train_pairing
 from snnlib.exercises.ch02 import check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing
-from snnlib.exercises.ch05 import check_rate_jacobians
+from snnlib.exercises.ch05 import check_backward_sweep
 from snnlib.exercises.ch06 import check_spike_jump
 from snnlib.exercises.ch07 import check_cross_entropy_grad
 from snnlib.exercises.ch08 import check_integrate_and_fire
@@ -72,8 +72,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "Implement spike detection on a trace", "zeros", check_find_zeros),
     Exercise(4, "book/ch04_spiking_dynamics.ipynb", "ex-implement-first-crossing",
              "Implement the first threshold crossing", "first_crossing", check_first_crossing),
-    Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-jacobians",
-             "Implement the Jacobians of the rate network", "jacobians", check_rate_jacobians),
+    Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-sweep",
+             "Implement the discrete backward sweep", "backward_sweep", check_backward_sweep),
     Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-jump",
              "Implement the jump at a spike", "jump", check_spike_jump),
     Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss-grad",
