@@ -20,10 +20,8 @@ pairing_explorer, triangle_explorer, threshold_explorer
 burst_explorer
     The recurrent weight of chapter 4's self-exciting neuron across the balance
     τ_s r = τ_m ϑ.
-lif_explorer, adjoint_kick_explorer, gradient_explorer, yinyang_point_explorer
-lif_explorer, adjoint_kick_explorer, adjoint_kick_size_explorer, gradient_explorer,
-yinyang_point_explorer
-    The explorers of chapters 4, 5, 6 and 7.
+adjoint_kick_size_explorer, gradient_explorer, yinyang_point_explorer
+    The explorers of chapters 5, 6 and 7.
 if_explorer, sod_explorer
     The explorers of chapters 8 and 9.
 """
@@ -61,12 +59,10 @@ from snnlib.plotting import (
 __all__ = [
     "Control",
     "FrameExplorer",
-    "adjoint_kick_explorer",
     "adjoint_kick_size_explorer",
     "burst_explorer",
     "gradient_explorer",
     "if_explorer",
-    "lif_explorer",
     "pairing_explorer",
     "render_frame",
     "sod_explorer",
@@ -333,23 +329,6 @@ def threshold_explorer(
     )
 
 
-def lif_explorer(
-    weights: list[np.ndarray], input_spikes: Spikes, params: LIFParams, t_max: float,
-    **grids: Sequence,
-) -> FrameExplorer:
-    """Scale the input weights and the weights into the output layer of a small LIF network
-    (0 … 3, 7 and 5 values: 35 frames) and watch :func:`~snnlib.plotting.plot_lif_network`."""
-
-    def draw(input_gain: float, output_gain: float) -> None:
-        scaled = [weights[0] * input_gain, *(w * output_gain for w in weights[1:])]
-        plot_lif_network(scaled, input_spikes, params, t_max)
-
-    return FrameExplorer(draw, [
-        Control("input_gain", _lin_grid(0.0, 3.0, 7), "input gain", 1.0, "{:.2f}"),
-        Control("output_gain", _lin_grid(0.0, 3.0, 5), "output gain", 1.5, "{:.2f}"),
-    ], grids=grids)
-
-
 def burst_explorer(params: LIFParams, t_max: float, **grids: Sequence) -> FrameExplorer:
     """Move the self-connection r of one LIF neuron across the balance τ_s r = τ_m ϑ (r = 4 for
     the default parameters; 10 values from 0 to 4.5) and its single input's weight w (7, 10,
@@ -363,20 +342,6 @@ def burst_explorer(params: LIFParams, t_max: float, **grids: Sequence) -> FrameE
                 "recurrent r", 3.9, "{:.2f}"),
         Control("input_weight", (7.0, 10.0, 14.0), "input w", 10.0, "{:.0f}"),
     ], grids=grids)
-
-
-def adjoint_kick_explorer(
-    problem: ODELoss, x0: np.ndarray, p: np.ndarray, T: float, component: int = 0,
-    size: float = 0.3,
-    **grids: Sequence,
-) -> FrameExplorer:
-    """Kick the state at time t₀ (21 values over [0, T)) and compare the loss change with
-    λ(t₀)·δx: :func:`~snnlib.plotting.plot_adjoint_kick`."""
-    return FrameExplorer(
-        lambda t0: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
-        [Control("t0", _lin_grid(0.0, 0.95 * T, 20), "kick time t₀", 0.0, "{:.2f}")],
-        grids=grids,
-    )
 
 
 def adjoint_kick_size_explorer(

@@ -26,12 +26,10 @@ from snnlib.plotting import (
 from snnlib.widgets import (
     Control,
     FrameExplorer,
-    adjoint_kick_explorer,
     adjoint_kick_size_explorer,
     burst_explorer,
     gradient_explorer,
     if_explorer,
-    lif_explorer,
     pairing_explorer,
     render_frame,
     sod_explorer,
@@ -184,15 +182,7 @@ def test_sampling_explorers():
         lambda: plot_sod(t, np.sin(t), 0.3, "last_value"))
 
 
-def test_lif_and_yinyang_explorers():
-    spikes = Spikes(np.array([[0.0, 1.0]]), np.array([[0, 1]]))
-    weights = [np.full((2, 3), 4.0), np.full((3, 2), 3.0)]
-    ex = lif_explorer(weights, spikes, LIFParams(), 30.0, input_gain=(1.0, 2.0),
-                      output_gain=(1.5,))
-    check_structure(ex)
-    assert ex.frame(input_gain=2.0, output_gain=1.5) == render_frame(
-        lambda: plot_lif_network([weights[0] * 2.0, weights[1] * 1.5], spikes, LIFParams(),
-                                 30.0))
+def test_yinyang_point_explorer():
     weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
     ex = yinyang_point_explorer(weights, LIFParams(), 50.0, x=(0.35, 0.8), y=(0.65,))
     check_structure(ex)
@@ -228,16 +218,6 @@ def test_gradient_explorer():
     with pytest.raises(ValueError, match="entries"):
         gradient_explorer(weights, spikes, np.array([0]), LIFParams(), 30.0,
                           entries=[(0, 1, 0)])
-
-
-def test_adjoint_kick_explorer():
-    rng = np.random.default_rng(0)
-    problem = rate_network_loss(2, rng.normal(size=2))
-    x0, p = rng.normal(size=2), rng.normal(scale=0.5, size=6)
-    ex = adjoint_kick_explorer(problem, x0, p, 2.0, t0=(0.0, 1.0))
-    check_structure(ex)
-    assert ex.frame(t0=1.0) == render_frame(
-        lambda: plot_adjoint_kick(problem, x0, p, 2.0, 1.0, 0, 0.3))
 
 
 def test_adjoint_kick_size_explorer():
