@@ -35,6 +35,7 @@ from snnlib.widgets import (
     sod_explorer,
     threshold_explorer,
     triangle_explorer,
+    yinyang_decision_explorer,
     yinyang_point_explorer,
 )
 
@@ -198,6 +199,15 @@ def test_lif_and_yinyang_explorers():
     times, ids = latency_encode(np.array([[0.8, 0.65, 0.2, 0.35]]))
     assert ex.frame(x=0.8, y=0.65) == render_frame(
         lambda: plot_lif_network(weights, Spikes(times, ids), LIFParams(), 50.0))
+
+
+def test_yinyang_decision_explorer_marks_point_class_and_answer():
+    weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
+    ex = yinyang_decision_explorer(weights, LIFParams(), 50.0, resolution=10,
+                                   x=(0.35, 0.8), y=(0.65,))
+    check_structure(ex)
+    assert ex.n_frames == 2
+    assert ex.frame(x=0.35, y=0.65) != ex.frame(x=0.8, y=0.65)  # the marked point moves
 
 
 def test_gradient_explorer():
