@@ -20,7 +20,7 @@ pairing_explorer, triangle_explorer, threshold_explorer
 burst_explorer
     The recurrent weight of chapter 4's self-exciting neuron across the balance
     τ_s r = τ_m ϑ.
-adjoint_kick_size_explorer, gradient_explorer, yinyang_point_explorer
+adjoint_kick_size_explorer, gradient_explorer, yinyang_decision_explorer
     The explorers of chapters 5, 6 and 7.
 if_explorer, sod_explorer
     The explorers of chapters 8 and 9.
@@ -41,9 +41,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from snnlib.adjoint import ODELoss
-from snnlib.datasets import latency_encode
+from snnlib.datasets import latency_encode, yin_yang_class
 from snnlib.distributions import SpikeTrain, bump
-from snnlib.lif import LIFParams, Spikes
+from snnlib.lif import LIFParams, Spikes, first_spike_times, forward
 from snnlib.plotting import (
     plot_adjoint_kick,
     plot_burst,
@@ -68,7 +68,7 @@ __all__ = [
     "sod_explorer",
     "threshold_explorer",
     "triangle_explorer",
-    "yinyang_point_explorer",
+    "yinyang_decision_explorer",
 ]
 
 #: Resolution and palette size of the frames: small enough that a chapter's saved widget
@@ -392,21 +392,69 @@ def gradient_explorer(
     ], grids=grids)
 
 
-def yinyang_point_explorer(
-    weights: list[np.ndarray], params: LIFParams, t_max: float,
+def yinyang_decision_explorer(
+    weights: list[np.ndarray], params: LIFParams, t_max: float, resolution: int = 60,
     **grids: Sequence,
 ) -> FrameExplorer:
-    """Pick a point (x, y) of the Yin-Yang square (8 × 8 grid, 0.15 … 0.85) and watch the
-    trained network respond: :func:`~snnlib.plotting.plot_lif_network` on the
-    latency-encoded point."""
+    """A point of the Yin-Yang square and the trained network's answer to it: left, the
+    network's decision regions (computed once, ``resolution`` × ``resolution``) with the point
+    marked; its title gives the point's class (:func:`~snnlib.datasets.yin_yang_class`), the
+    network's answer and the lead of the first output spike over the second. Right, the
+    rasters and the output membranes of :func:`~snnlib.plotting.plot_lif_network`, with a
+    legend for the outputs. 49 frames (the saved state of 64 exceeds the budget).
+
+    Examples
+    --------
+    >>> w = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
+    >>> yinyang_decision_explorer(w, LIFParams(), 50.0, resolution=8, x=(0.35,), y=(0.65,)).n_frames
+    1
+    """
+    from snnlib.training import predict
+
+    grid = np.linspace(0.0, 1.0, resolution)
+    gx, gy = np.meshgrid(grid, grid)
+    inside = np.hypot(gx - 0.5, gy - 0.5) <= 0.5
+    xy = np.stack([gx[inside], gy[inside]], axis=1)
+    image = np.full(gx.shape, np.nan)
+    image[inside] = predict(weights, *latency_encode(np.concatenate([xy, 1.0 - xy], axis=1)),
+                            params, t_max)
+    colours = ["#4c72b0", "#dd8452", "#55a868"]
 
     def draw(x: float, y: float) -> None:
-        times, ids = latency_encode(np.array([[x, y, 1.0 - x, 1.0 - y]]))
-        plot_lif_network(weights, Spikes(times, ids), params, t_max)
+        from matplotlib.colors import ListedColormap
 
-    grid = _lin_grid(0.15, 0.85, 8)
-    return FrameExplorer(draw, [Control("x", grid, "x", 0.35, "{:.2f}"),
-                                Control("y", grid, "y", 0.65, "{:.2f}")], grids=grids)
+        fig = plt.figure(figsize=(11.0, 5.0), layout="constrained")
+        left, right = fig.subfigures(1, 2, width_ratios=(1.0, 1.5))
+        ax = left.subplots()
+        ax.imshow(image + 1, origin="lower", extent=(0, 1, 0, 1), vmin=0, vmax=3, alpha=0.55,
+                  cmap=ListedColormap(["0.7", *colours]), interpolation="nearest")
+        times, ids = latency_encode(np.array([[x, y, 1.0 - x, 1.0 - y]]))
+        first = first_spike_times(forward(weights, times, ids, params, t_max)[-1],
+                                  weights[-1].shape[1])[0]
+        label = int(yin_yang_class(np.array([x]), np.array([y]))[0])
+        order = np.argsort(first)
+        answer = int(order[0]) if np.isfinite(first[order[0]]) else -1
+        lead = first[order[1]] - first[order[0]]
+        ax.plot([x], [y], "o", ms=11, mfc=colours[label], mec="k", mew=1.5)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.set_aspect("equal")
+        said = "no spike" if answer < 0 else (
+            f"output {answer} ({'right' if answer == label else 'wrong'})")
+        lead_text = "" if answer < 0 else (f", lead {lead:.2f} ms" if np.isfinite(lead)
+                                           else ", the others silent")
+        ax.set_title(f"point of class {label}; first spike: {said}{lead_text}",
+                     fontsize="medium")
+        axes = right.subplots(2, 1, sharex=True, height_ratios=(1.2, 1.0))
+        plot_lif_network(weights, Spikes(times, ids), params, t_max, axes=axes)
+        traces = [line for line in axes[1].get_lines() if line.get_linestyle() == "-"]
+        for j, line in enumerate(traces[: weights[-1].shape[1]]):
+            line.set_label(f"output {j}")
+        axes[1].legend(loc="upper right", fontsize="small", frameon=False)
+
+    grid_xy = _lin_grid(0.15, 0.75, 7)
+    return FrameExplorer(draw, [Control("x", grid_xy, "x", 0.35, "{:.2f}"),
+                                Control("y", grid_xy, "y", 0.65, "{:.2f}")], grids=grids)
 
 
 def if_explorer(

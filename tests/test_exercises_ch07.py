@@ -1,8 +1,10 @@
 """The check of chapter 7's "Implement …" exercise accepts correct code and names the mistakes."""
 
 import numpy as np
+import pytest
 
-from snnlib.exercises import check_cross_entropy_grad
+from snnlib.exercises import check_cross_entropy_grad, check_first_spike_loss
+from snnlib.losses import first_spike_cross_entropy
 
 
 def test_cross_entropy_grad():
@@ -28,3 +30,122 @@ def test_cross_entropy_grad():
 
     assert "−t/τ₀" in check_cross_entropy_grad(plus_logits).message
     assert "1/τ₀" in check_cross_entropy_grad(no_temperature).message
+
+
+def _loss(t, labels, t_max, tau0, tau1, alpha, *, replace_inf=True, shift=True,
+          reg_factor=None, label_term=1.0, reg_everywhere=False, axis=1, sign=1.0,
+          silent_label_rule=True, silent_grad_zero=True, silent_cost=None):
+    """The first-spike loss, correct with the defaults; each keyword is one catalogued slip."""
+    fired = np.isfinite(t)
+    te = np.where(fired, t, t_max) if replace_inf else t
+    rows = np.arange(len(labels))
+    z = -te / tau0
+    m = z.max(axis=axis, keepdims=True) if shift else 0.0
+    e = np.exp(z - m)
+    log_norm = (m + np.log(e.sum(axis=axis, keepdims=True)))
+    ty = te[rows, labels]
+    loss = (ty / tau0 + np.broadcast_to(log_norm, te.shape)[rows, 0]
+            + alpha * (np.exp(ty / tau1) - 1))
+    reg = (alpha / tau1 if reg_factor is None else reg_factor) * np.exp(te / tau1)
+    grad = -e / e.sum(axis=axis, keepdims=True) / tau0
+    if reg_everywhere:
+        grad = grad + reg
+    else:
+        grad[rows, labels] += reg[rows, labels]
+    grad[rows, labels] += label_term / tau0
+    grad = sign * grad
+    label_fired = fired[rows, labels]
+    if silent_label_rule:
+        cost = (np.log(t.shape[1]) + alpha * (np.exp(t_max / tau1) - 1)
+                if silent_cost is None else silent_cost(t, t_max, alpha, tau1))
+        loss = np.where(label_fired, loss, cost)
+        grad = np.where(label_fired[:, None], grad, 0.0)
+    if silent_grad_zero:
+        grad = np.where(fired, grad, 0.0)
+    return loss, grad
+
+
+def first_spike_loss(t, labels, t_max, tau0, tau1, alpha):
+    return _loss(t, labels, t_max, tau0, tau1, alpha)
+
+
+def test_first_spike_loss_passes_correct_variants():
+    assert check_first_spike_loss(first_spike_loss).passed
+
+    def in_place(t, labels, t_max, tau0, tau1, alpha):
+        silent = ~np.isfinite(t)
+        t[silent] = t_max                                    # changes the caller's array
+        loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+        rows = np.arange(len(labels))
+        loss = np.where(silent[rows, labels], np.log(t.shape[1])
+                        + alpha * (np.exp(t_max / tau1) - 1), loss)
+        grad[silent | silent[rows, labels][:, None]] = 0.0
+        return loss, grad
+
+    def via_library(t, labels, t_max, tau0, tau1, alpha):
+        out = first_spike_cross_entropy(t, labels, t_max, tau0, tau1, alpha)
+        return out.loss.tolist(), out.dloss_dt.tolist()     # lists are fine
+
+    assert check_first_spike_loss(in_place).passed
+    assert check_first_spike_loss(via_library).passed
+
+
+CATALOGUE = {
+    "the regulariser without 1/τ₁": ({"reg_factor": "alpha"}, "lacks the factor 1/τ₁"),
+    "the [k=y]/τ₀ term dropped": ({"label_term": 0.0}, "[k = y]/τ₀ is missing"),
+    "the regulariser on every output": ({"reg_everywhere": True}, "acts on every output"),
+    "the softmax over the batch axis": ({"axis": 0}, "over the batch axis"),
+    "a silent neuron left out of the softmax": ({"replace_inf": False}, "as if it fired at t_max"),
+    "no shift before exponentiating": ({"shift": False}, "underflows"),
+    "the sign flipped": ({"sign": -1.0}, "sign is flipped"),
+    "a silent label keeps its gradient": ({"silent_label_rule": False}, "label neuron is silent"),
+    "a silent neuron gets a derivative": ({"silent_grad_zero": False},
+                                          "derivative must be 0"),
+    "the silent cost without the regulariser": (
+        {"silent_cost": lambda t, t_max, alpha, tau1: np.log(t.shape[1])},
+        "costs the constant log K"),
+}
+
+
+@pytest.mark.parametrize("mistake", CATALOGUE)
+def test_first_spike_loss_names_each_catalogued_mistake(mistake):
+    kwargs, fragment = CATALOGUE[mistake]
+
+    def wrong(t, labels, t_max, tau0, tau1, alpha):
+        options = {k: (alpha if v == "alpha" else v) for k, v in kwargs.items()}
+        return _loss(t, labels, t_max, tau0, tau1, alpha, **options)
+
+    verdict = check_first_spike_loss(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_first_spike_loss_names_the_nan_of_a_silent_label():
+    def naive(t, labels, t_max, tau0, tau1, alpha):       # +inf goes straight into the formula
+        rows = np.arange(len(labels))
+        e = np.exp(-(t - t.min(axis=1, keepdims=True)) / tau0)
+        ty = t[rows, labels]
+        loss = (ty - t.min(axis=1)) / tau0 + np.log(e.sum(axis=1)) + alpha * (np.exp(ty / tau1) - 1)
+        grad = -e / e.sum(axis=1, keepdims=True) / tau0
+        grad[rows, labels] += 1 / tau0 + alpha / tau1 * np.exp(ty / tau1)
+        return loss, grad
+
+    assert "nan or inf where a neuron is silent" in check_first_spike_loss(naive).message
+
+
+def test_first_spike_loss_names_hard_coded_constants_and_shapes():
+    def hard_coded(t, labels, t_max, tau0, tau1, alpha):
+        return _loss(t, labels, t_max, 0.5, 6.4, 0.003)
+
+    def fixed_t_max(t, labels, t_max, tau0, tau1, alpha):
+        return _loss(t, labels, 100.0, tau0, tau1, alpha)
+
+    def transposed(t, labels, t_max, tau0, tau1, alpha):
+        loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+        return loss, grad.T
+
+    assert "hard-coded constants" in check_first_spike_loss(hard_coded).message
+    assert "hard-coded constants" in check_first_spike_loss(fixed_t_max).message
+    assert "must have shape" in check_first_spike_loss(transposed).message
+    assert "not implemented" in check_first_spike_loss(
+        lambda *a: (_ for _ in ()).throw(NotImplementedError)).message

@@ -61,6 +61,18 @@ def test_command_rejects_bad_arguments():
         yinyang.parse_args(["--bptt-dt", "0.5", "--surrogate-slope", "0.05"])
     with pytest.raises(SystemExit):
         yinyang.parse_args(["--bptt-dt", "0.5", "--bptt-steepness", "0"])
+    with pytest.raises(SystemExit):
+        yinyang.parse_args(["--weight-scale", "0"])
+
+
+def test_weight_scale_multiplies_the_initial_weights(tmp_path, capsys):
+    """--weight-scale 1 is the default run; any other factor changes it (here visibly)."""
+    runs = [yinyang.main(["--epochs", "1", "--train-size", "64", "--hidden", "20",
+                          "--weight-scale", scale, "--output", str(tmp_path / f"{scale}.json")])
+            for scale in ("1", "0.01")]
+    assert runs[0] == yinyang.main(["--epochs", "1", "--train-size", "64", "--hidden", "20",
+                                    "--output", str(tmp_path / "default.json")])
+    assert json.loads((tmp_path / "0.01.json").read_text())["args"]["weight_scale"] == 0.01
 
 
 def test_command_trains_with_surrogate_bptt(tmp_path, capsys):

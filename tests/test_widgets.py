@@ -16,7 +16,6 @@ from snnlib.lif import LIFParams, Spikes
 from snnlib.plotting import (
     plot_adjoint_kick,
     plot_if_sampling,
-    plot_lif_network,
     plot_loss_slice,
     plot_pairing_under_shift,
     plot_sod,
@@ -35,7 +34,7 @@ from snnlib.widgets import (
     sod_explorer,
     threshold_explorer,
     triangle_explorer,
-    yinyang_point_explorer,
+    yinyang_decision_explorer,
 )
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
@@ -182,16 +181,6 @@ def test_sampling_explorers():
         lambda: plot_sod(t, np.sin(t), 0.3, "last_value"))
 
 
-def test_yinyang_point_explorer():
-    weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
-    ex = yinyang_point_explorer(weights, LIFParams(), 50.0, x=(0.35, 0.8), y=(0.65,))
-    check_structure(ex)
-    from snnlib.datasets import latency_encode
-    times, ids = latency_encode(np.array([[0.8, 0.65, 0.2, 0.35]]))
-    assert ex.frame(x=0.8, y=0.65) == render_frame(
-        lambda: plot_lif_network(weights, Spikes(times, ids), LIFParams(), 50.0))
-
-
 def test_burst_explorer():
     from snnlib.plotting import plot_burst
     ex = burst_explorer(LIFParams(), 100.0, recurrent_weight=(3.9, 6.0), input_weight=(10.0,))
@@ -203,6 +192,13 @@ def test_burst_explorer():
     assert "more than 50 spikes" in ax.get_title()
     ax = plot_burst(4.5, 10.0, LIFParams(), 100.0)  # the runaway of chapter 4
     assert "still firing at the window's end" in ax.get_title()
+def test_yinyang_decision_explorer_marks_point_class_and_answer():
+    weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
+    ex = yinyang_decision_explorer(weights, LIFParams(), 50.0, resolution=10,
+                                   x=(0.35, 0.8), y=(0.65,))
+    check_structure(ex)
+    assert ex.n_frames == 2
+    assert ex.frame(x=0.35, y=0.65) != ex.frame(x=0.8, y=0.65)  # the marked point moves
 
 
 def test_gradient_explorer():

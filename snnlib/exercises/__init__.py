@@ -32,7 +32,9 @@ check_spike_jump
     The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
 check_cross_entropy_grad
     :math:`\partial\ell/\partial t_k` of the first-spike cross-entropy (chapter 7) against
-    :func:`snnlib.losses.first_spike_cross_entropy`.
+    :func:`snnlib.losses.first_spike_cross_entropy`, every output firing (a warm-up).
+check_first_spike_loss
+    The first-spike loss and its derivative with silent neurons (``+inf``), chapter 7.
 check_alexiewicz_norm
     :math:`\|x\|_A` of a sampled signal (chapter 8, warm-up) against
     :func:`snnlib.sampling.alexiewicz_norm`.
@@ -51,7 +53,7 @@ from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing, check_lif_step
 from snnlib.exercises.ch05 import check_backward_sweep, check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump
-from snnlib.exercises.ch07 import check_cross_entropy_grad
+from snnlib.exercises.ch07 import check_cross_entropy_grad, check_first_spike_loss
 from snnlib.exercises.ch08 import check_alexiewicz_norm, check_integrate_and_fire
 from snnlib.exercises.ch09 import check_send_on_delta
 
@@ -62,6 +64,7 @@ __all__ = [
     "check_cross_entropy_grad",
     "check_find_zeros",
     "check_first_crossing",
+    "check_first_spike_loss",
     "check_integrate_and_fire",
     "check_lif_step",
     "check_rate_jacobians",

@@ -1,4 +1,5 @@
-"""The check of chapter 7's "Implement …" exercise: the gradient of the loss."""
+"""The checks of chapter 7's exercises: the first-spike loss with silent neurons ("Implement …")
+and, as a warm-up, its gradient when every output fires."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 from snnlib.exercises._core import Verdict, _close, _compare
 from snnlib.losses import first_spike_cross_entropy
 
-__all__ = ["check_cross_entropy_grad"]
+__all__ = ["check_cross_entropy_grad", "check_first_spike_loss"]
 
 
 def check_cross_entropy_grad(candidate: Callable) -> Verdict:
@@ -61,3 +62,190 @@ def check_cross_entropy_grad(candidate: Callable) -> Verdict:
         return None
 
     return _compare(candidate, cases, reference, (regulariser, sign, logits, temperature))
+
+
+def _first_spike_loss_reference(t, labels, t_max, tau0, tau1, alpha):
+    out = first_spike_cross_entropy(t, labels, t_max, tau0=tau0, tau1=tau1, alpha=alpha)
+    return np.column_stack([out.loss, out.dloss_dt])
+
+
+def _variant(t, labels, t_max, tau0, tau1, alpha, *, softmax_axis=1, label_term=1.0,
+             reg_factor=None, reg_everywhere=False, silent_label_grad=False,
+             silent_grad=False):
+    """The gradient of the loss with one catalogued mistake (the derivative columns only)."""
+    fired = np.isfinite(t)
+    te = np.where(fired, t, t_max)
+    rows = np.arange(te.shape[0])
+    logits = -te / tau0
+    e = np.exp(logits - logits.max(axis=softmax_axis, keepdims=True))
+    grad = -e / e.sum(axis=softmax_axis, keepdims=True) / tau0
+    reg = (alpha / tau1 if reg_factor is None else reg_factor) * np.exp(te / tau1)
+    if reg_everywhere:
+        grad += reg
+    else:
+        grad[rows, labels] += reg[rows, labels]
+    grad[rows, labels] += label_term / tau0
+    keep = np.ones_like(fired) if silent_grad else fired
+    if not silent_label_grad:
+        keep = keep & fired[rows, labels][:, None]
+    return np.where(keep, grad, 0.0)
+
+
+def check_first_spike_loss(candidate: Callable) -> Verdict:
+    r"""Check ``candidate(t, labels, t_max, tau0, tau1, alpha) -> (loss, dloss_dt)`` against
+    :func:`snnlib.losses.first_spike_cross_entropy`: first spike times ``t`` of shape
+    (batch, n_out) with ``+inf`` for a silent neuron, integer ``labels`` (batch,); ``loss``
+    of shape (batch,), ``dloss_dt`` of the shape of ``t``.
+
+    The cases include silent neurons, a silent label, a whole silent row, ties (equal spike
+    times), a label that fires exactly at ``t_max``, constants other than the defaults and
+    spikes so late that :math:`e^{-t/\tau_0}` underflows.
+
+    Examples
+    --------
+    >>> def loss(t, labels, t_max, tau0, tau1, alpha):
+    ...     rows = np.arange(len(labels))
+    ...     e = np.exp(-t / tau0)                        # +inf is not replaced: nan follows
+    ...     ty = t[rows, labels]
+    ...     value = ty / tau0 + np.log(e.sum(axis=1)) + alpha * (np.exp(ty / tau1) - 1)
+    ...     grad = -e / e.sum(axis=1, keepdims=True) / tau0
+    ...     grad[rows, labels] += 1 / tau0 + alpha / tau1 * np.exp(ty / tau1)
+    ...     return value, grad
+    >>> print(check_first_spike_loss(loss))  # doctest: +ELLIPSIS
+    loss: not yet — nan or inf where a neuron is silent: ... (case 2)
+    """
+    inf = np.inf
+    rng = np.random.default_rng(17)
+    random_t = rng.uniform(5.0, 40.0, size=(16, 3))
+    random_t[rng.random((16, 3)) < 0.2] = inf
+    other_t = np.round(rng.uniform(2.0, 30.0, size=(8, 4)))     # integer times: ties likely
+    other_t[rng.random((8, 4)) < 0.25] = inf
+    cases = [
+        (np.array([[1.0, 2.0, 3.0], [4.0, 2.0, 3.0]]), np.array([0, 2]), 100.0, 0.5, 6.4, 0.003),
+        (np.array([[2.0, inf, 3.0], [inf, 2.0, 3.0], [inf, inf, inf], [5.0, 5.0, 5.0],
+                   [10.0, 10.0, 100.0], [100.0, inf, inf]]),
+         np.array([0, 0, 1, 2, 2, 0]), 100.0, 0.5, 6.4, 0.003),
+        (random_t, rng.integers(0, 3, 16), 100.0, 0.5, 6.4, 0.003),
+        (other_t, rng.integers(0, 4, 8), 60.0, 2.0, 10.0, 0.01),
+        (np.array([[400.0, 401.0, 430.0], [450.0, 420.0, inf]]), np.array([0, 1]),
+         500.0, 0.5, 6.4, 0.003),
+    ]
+    reference = _first_spike_loss_reference
+
+    def run(*args):
+        out = candidate(*args)
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise TypeError("must return a pair (loss, dloss_dt)")
+        loss, grad = (np.asarray(x, dtype=float) for x in out)
+        if loss.shape != (args[0].shape[0],) or grad.shape != args[0].shape:
+            raise ValueError(f"loss must have shape {(args[0].shape[0],)} and dloss_dt "
+                             f"{args[0].shape}, got {loss.shape} and {grad.shape}")
+        return np.column_stack([loss, grad])
+
+    def grad_is(args, got, variant_kwargs):
+        wrong = _variant(*args, **variant_kwargs)
+        return _close(got[:, 1:], wrong) and not _close(wrong, reference(*args)[:, 1:])
+
+    def not_finite(args, got, expected):
+        bad = ~np.isfinite(got).all(axis=1)
+        if not bad.any():
+            return None
+        if np.isfinite(args[0][bad]).all(axis=1).any():
+            return ("nan or inf for late spikes: e^(−t/τ₀) underflows to 0; subtract the row's "
+                    "earliest spike before exponentiating")
+        return ("nan or inf where a neuron is silent: a +inf spike time must not enter the "
+                "arithmetic (inf − inf, 0·inf); read it as t_max, give it derivative 0, "
+                "and give a silent label the constant cost")
+
+    def silent_as_infinite(args, got, expected):
+        t, labels, t_max, tau0, tau1, alpha = args
+        fired = np.isfinite(t)
+        rows = np.arange(len(labels))
+        label_fired = fired[rows, labels]
+        if fired.all() or not label_fired.any():
+            return None
+        te = np.where(fired, t, t_max)
+        z = np.where(fired, -te / tau0, -np.inf)
+        m = z.max(axis=1, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        e = np.exp(z - m)
+        loss = (te[rows, labels] / tau0 + m[:, 0] + np.log(e.sum(axis=1))
+                + alpha * (np.exp(te[rows, labels] / tau1) - 1))
+        sel = label_fired
+        if _close(got[sel, 0], loss[sel]) and not _close(loss[sel], expected[sel, 0]):
+            return ("a silent neuron enters the softmax as if it fired at t_max, not as an "
+                    "infinitely late spike of weight 0")
+        return None
+
+    def constants(args, got, expected):
+        t, labels, t_max = args[:3]
+        for hard in ((t_max, 0.5, 6.4, 0.003), (100.0, *args[3:])):
+            if hard != tuple(args[2:]) and _close(got, reference(t, labels, *hard)):
+                return ("hard-coded constants: use the arguments t_max, tau0, tau1 and alpha, "
+                        "not the Yin-Yang values")
+        return None
+
+    def sign(args, got, expected):
+        if _close(got[:, 1:], -expected[:, 1:]):
+            return "the sign is flipped: a later label spike must raise the loss"
+        return None
+
+    def tau1(args, got, expected):
+        if grad_is(args, got, {"reg_factor": args[5]}):
+            return "the regulariser's derivative lacks the factor 1/τ₁: (α/τ₁)e^(t_y/τ₁)"
+        return None
+
+    def label_term(args, got, expected):
+        if grad_is(args, got, {"label_term": 0.0}):
+            return ("the term [k = y]/τ₀ is missing: −log softmax_y contributes "
+                    "(1 − softmax_y)/τ₀ to the label")
+        return None
+
+    def every_output(args, got, expected):
+        if grad_is(args, got, {"reg_everywhere": True}):
+            return "the regulariser acts on every output; it acts on the label's spike only"
+        return None
+
+    def batch_axis(args, got, expected):
+        if grad_is(args, got, {"softmax_axis": 0}):
+            return "the softmax runs over the batch axis; it runs over the outputs (axis 1)"
+        return None
+
+    def silent(args, got, expected):
+        t, labels = args[:2]
+        fired = np.isfinite(t)
+        label_fired = fired[np.arange(len(labels)), labels]
+        grads = got[:, 1:]
+        if np.any(grads[~label_fired] != 0):
+            return ("a sample whose label neuron is silent must give no derivative at all "
+                    "(it costs a constant)")
+        if np.any(grads[~fired] != 0):
+            return "a silent neuron has no spike time to move: its derivative must be 0"
+        if not _close(got[~label_fired, 0], expected[~label_fired, 0]):
+            return ("a silent label neuron costs the constant log K + α(e^(t_max/τ₁) − 1), "
+                    "as if every output fired at t_max")
+        return None
+
+    def logits(args, got, expected):
+        t, labels, t_max, tau0, tau1, alpha = args
+        fired = np.isfinite(t)
+        rows = np.arange(len(labels))
+        if not np.all(fired):
+            return None
+        wrong = reference(-t, labels, t_max, tau0, tau1, 0.0)[:, 1:]
+        wrong[rows, labels] += alpha / tau1 * np.exp(t[rows, labels] / tau1)
+        if _close(got[:, 1:], wrong) or _close(got[:, 1:], -wrong):
+            return "the logits are −t/τ₀ (earlier is better), not +t/τ₀"
+        return None
+
+    def temperature(args, got, expected):
+        ce = reference(*args[:5], 0.0)[:, 1:]
+        if _close(got[:, 1:], expected[:, 1:] - ce + ce * args[3]):
+            return "the cross-entropy part lacks the factor 1/τ₀"
+        return None
+
+    with np.errstate(all="ignore"):  # a wrong candidate's nan is named, not warned about
+        verdict = _compare(run, cases, reference,
+                           (not_finite, silent_as_infinite, constants, sign, tau1, label_term,
+                            every_output, batch_axis, silent, logits, temperature))
+    return Verdict(getattr(candidate, "__name__", "candidate"), verdict.passed, verdict.message)

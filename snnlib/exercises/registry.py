@@ -17,7 +17,7 @@ from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing
 from snnlib.exercises.ch05 import check_backward_sweep
 from snnlib.exercises.ch06 import check_spike_jump
-from snnlib.exercises.ch07 import check_cross_entropy_grad
+from snnlib.exercises.ch07 import check_first_spike_loss
 from snnlib.exercises.ch08 import check_integrate_and_fire
 from snnlib.exercises.ch09 import check_send_on_delta
 
@@ -65,23 +65,32 @@ class Exercise:
 #: Every "Implement …" exercise of the book, in the order of the chapters.
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(1, "book/ch01_distributions.ipynb", "ex-implement-spike-pairing",
-             "Implement the derivatives of a spike train", "pairing", check_spike_train_pairing),
+             "Implement the derivatives of a spike train",
+             "pairing", check_spike_train_pairing),
     Exercise(2, "book/ch02_triangle.ipynb", "ex-implement-triangle",
-             "Implement the triangle", "my_triangle", check_triangle),
+             "Implement the triangle",
+             "my_triangle", check_triangle),
     Exercise(3, "book/ch03_composition.ipynb", "ex-implement-zeros",
-             "Implement spike detection on a trace", "zeros", check_find_zeros),
+             "Implement spike detection on a trace",
+             "zeros", check_find_zeros),
     Exercise(4, "book/ch04_spiking_dynamics.ipynb", "ex-implement-first-crossing",
-             "Implement the first threshold crossing", "first_crossing", check_first_crossing),
+             "Implement the first threshold crossing",
+             "first_crossing", check_first_crossing),
     Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-sweep",
-             "Implement the discrete backward sweep", "backward_sweep", check_backward_sweep),
+             "Implement the discrete backward sweep",
+             "backward_sweep", check_backward_sweep),
     Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-jump",
-             "Implement the jump at a spike", "jump", check_spike_jump),
-    Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss-grad",
-             "Implement the gradient of the loss", "loss_grad", check_cross_entropy_grad),
+             "Implement the jump at a spike",
+             "jump", check_spike_jump),
+    Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss",
+             "Implement the first-spike loss with silent neurons",
+             "first_spike_loss", check_first_spike_loss),
     Exercise(8, "book/ch08_if_sampling.ipynb", "ex-implement-if",
-             "Implement integrate-and-fire with reset to mod", "my_if", check_integrate_and_fire),
+             "Implement integrate-and-fire with reset to mod",
+             "my_if", check_integrate_and_fire),
     Exercise(9, "book/ch09_send_on_delta.ipynb", "ex-implement-sod",
-             "Implement send-on-delta", "sod", check_send_on_delta),
+             "Implement send-on-delta",
+             "sod", check_send_on_delta),
 )
 
 

@@ -2,7 +2,8 @@
 
     python -m snnlib.experiments.yinyang [--epochs N] [--seed S] [--hidden H] [--batch B]
                                          [--lr LR] [--train-size N] [--surrogate-slope S]
-                                         [--bptt-dt DT] [--bptt-steepness B] [--output PATH]
+                                         [--bptt-dt DT] [--bptt-steepness B]
+                                         [--weight-scale F] [--output PATH]
 
 Defaults follow the published setup (Wunderlich & Pehle 2021) where it is specified: 5-200-3
 LIF network (τ_mem 20 ms, τ_syn 5 ms, ϑ = 1, reset to 0), latency code t = 30 ms × feature plus
@@ -13,7 +14,9 @@ validation 1000 (seed 41), test 1000 (seed 40). This book's own choices: the ini
 (:func:`snnlib.losses.first_spike_cross_entropy`), and, with ``--surrogate-slope`` or
 ``--bptt-dt``, the surrogate comparisons of chapter 7 (EventProp with a constant in place of
 1/V̇, or surrogate-gradient BPTT on a time grid; accuracies are those of the exact simulation,
-and with ``--bptt-dt`` also of the grid). The last line printed is ``test_accuracy: 0.xxxx``.
+and with ``--bptt-dt`` also of the grid). ``--weight-scale 1.000000000001`` multiplies every
+initial weight by 1 + 10⁻¹², a rounding-level perturbation used to measure the run-to-run
+spread. The last line printed is ``test_accuracy: 0.xxxx``.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="train with surrogate-gradient BPTT on a grid of this step (ms)")
     parser.add_argument("--bptt-steepness", type=float, default=10.0,
                         help="steepness β of the BPTT pseudo-derivative 1/(1 + β|V − ϑ|)²")
+    parser.add_argument("--weight-scale", type=float, default=1.0,
+                        help="multiply every initial weight by this factor (spread runs)")
     parser.add_argument("--output", type=Path, default=None,
                         help="where to save the learning curves (JSON)")
     args = parser.parse_args(argv)
@@ -77,6 +82,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--bptt-dt must be > 0 and cannot be combined with --surrogate-slope")
     if args.bptt_steepness <= 0:
         parser.error("--bptt-steepness must be > 0")
+    if not args.weight_scale > 0:
+        parser.error("--weight-scale must be > 0")
     return args
 
 
@@ -89,7 +96,7 @@ def main(argv: list[str] | None = None) -> float:
     Xt, yt = yin_yang(1000, seed=40)
     train_data = (*latency_encode(X), y)
     val_data = (*latency_encode(Xv), yv)
-    weights = initial_weights(args.hidden, args.seed)
+    weights = [w * args.weight_scale for w in initial_weights(args.hidden, args.seed)]
     print(f"Yin-Yang, 5-{args.hidden}-3 LIF network, {y.size} training samples, "
           f"{args.epochs} epochs, batch {args.batch}, lr {args.lr:g}, seed {args.seed}", flush=True)
     start = time.perf_counter()
