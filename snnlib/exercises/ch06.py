@@ -149,7 +149,7 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     ...     lam_v, lam_i = lam_v * np.exp(-g / params.tau_mem), lam_i * np.exp(-g / params.tau_syn)
     ...     return spike_jump(lam_v, lam_i, neuron, dloss_dt, v_dot, params, R), lam_i
     >>> verdict = check_sweep_step(step)
-    >>> verdict.passed, verdict.message[:38]
+    >>> verdict.passed, verdict.message[:37]
     (False, 'the coupling of λ_I to λ_V is dropped')
     """
     rng = np.random.default_rng(21)
