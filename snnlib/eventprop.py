@@ -49,6 +49,8 @@ loss_and_grad
     Batch-mean loss and its gradient with respect to every weight matrix.
 spike_jump
     The jump of the adjoint at a spike, with the recurrent term (used by the recurrent sweep).
+sweep_step
+    One step of the recurrent sweep: back over a gap without spikes, then the jump at a spike.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ from snnlib._validation import check_real
 from snnlib.lif import LIFParams, Spikes, _forward, first_spike_times
 from snnlib.losses import LossValue, first_spike_cross_entropy
 
-__all__ = ["GRAZING_SLOPE", "loss_and_grad", "spike_jump"]
+__all__ = ["GRAZING_SLOPE", "loss_and_grad", "spike_jump", "sweep_step"]
 
 LossFunction = Callable[[np.ndarray, np.ndarray, float], LossValue]
 
@@ -203,6 +205,65 @@ def _decay_adjoint(
     return lam_v * em, (lam_i - A) * es + A * em
 
 
+def sweep_step(
+    lam_v: np.ndarray,
+    lam_i: np.ndarray,
+    gap: np.ndarray,
+    neuron: np.ndarray,
+    dloss_dt: np.ndarray,
+    v_dot: np.ndarray,
+    params: LIFParams,
+    recurrent: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""One step of a layer's backward sweep: from just before spike :math:`k+1` to just
+    before spike :math:`k`, a time ``gap`` earlier, for every neuron of the layer.
+
+    Over the gap (no spike) the free adjoint equations
+    :math:`\tau_\mathrm{mem}\lambda_V' = -\lambda_V`,
+    :math:`\tau_\mathrm{syn}\lambda_I' = -\lambda_I + \lambda_V` (:math:`{}' = -d/dt`) give
+
+    .. math::
+
+        \lambda_V \leftarrow \lambda_V e^{-g/\tau_\mathrm{mem}}, \qquad
+        \lambda_I \leftarrow (\lambda_I - A\lambda_V)e^{-g/\tau_\mathrm{syn}}
+        + A\lambda_V e^{-g/\tau_\mathrm{mem}}, \qquad
+        A = \frac{\tau_\mathrm{mem}}{\tau_\mathrm{mem} - \tau_\mathrm{syn}},
+
+    and then :func:`spike_jump` is applied at spike :math:`k` with the decayed adjoints.
+
+    Parameters
+    ----------
+    lam_v, lam_i : ndarray, shape (batch, n)
+        :math:`\lambda_V, \lambda_I` of the layer just before spike :math:`k+1`.
+    gap : ndarray, shape (batch,)
+        :math:`t_{k+1} - t_k \ge 0` (ms); 0 for two spikes at one instant.
+    neuron, dloss_dt, v_dot, params, recurrent
+        Spike :math:`k`, as for :func:`spike_jump`.
+
+    Returns
+    -------
+    (ndarray, ndarray), each shape (batch, n)
+        :math:`\lambda_V^-` and :math:`\lambda_I` just before spike :math:`k`.
+
+    Examples
+    --------
+    A single neuron, :math:`\lambda_V = 1, \lambda_I = 0` one millisecond later, no loss at
+    spike :math:`k`:
+
+    >>> lv, li = sweep_step(np.ones((1, 1)), np.zeros((1, 1)), np.array([1.0]), np.array([0]),
+    ...                     np.array([0.0]), np.array([0.5]), LIFParams())
+    >>> round(float(li[0, 0]), 6), round(float(4 / 3 * (np.exp(-1 / 20) - np.exp(-1 / 5))), 6)
+    (0.176665, 0.176665)
+    """
+    gap = np.asarray(gap, dtype=np.float64)
+    if gap.shape != (lam_v.shape[0],):
+        raise ValueError(f"gap must have shape ({lam_v.shape[0]},), got {gap.shape}")
+    if np.any(gap < 0):
+        raise ValueError("gap must be non-negative (the sweep runs backwards in time)")
+    lv, li = _decay_adjoint(lam_v, lam_i, gap[:, None], params)
+    return spike_jump(lv, li, neuron, dloss_dt, v_dot, params, recurrent), li
+
+
 def _crossing_slopes(
     currents: np.ndarray, p: LIFParams, surrogate_slope: float | None
 ) -> np.ndarray:
@@ -324,9 +385,8 @@ def _backward_recurrent_layer(
     for k in range(n_spikes - 1, -1, -1):
         real = np.isfinite(t_out[:, k])
         b, t, j = rows[real], t_out[real, k], n_of[real, k]
-        gap = np.where(np.isfinite(later[b]), later[b] - t, 0.0)[:, None]
-        lv, li = _decay_adjoint(lam_v[b], lam_i[b], gap, p)
-        lv = spike_jump(lv, li, j, direct[b, k], v_dot[b, k], p, R)
+        gap = np.where(np.isfinite(later[b]), later[b] - t, 0.0)
+        lv, li = sweep_step(lam_v[b], lam_i[b], gap, j, direct[b, k], v_dot[b, k], p, R)
         lam_v[b], lam_i[b], later[b] = lv, li, t
         kept_v[b, k], kept_i[b, k] = lv, li
     real_out = np.isfinite(t_out)

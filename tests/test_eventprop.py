@@ -238,3 +238,35 @@ def test_near_grazing_spike_warns_and_ordinary_ones_do_not():
         # the surrogate replaces 1/V̇ by a constant: nothing to warn about
         loss_and_grad([np.array([[w_star * (1 + 1e-14)]])], times, ids, targets, P, T_MAX,
                       loss=spike_time_regression, surrogate_slope=0.05)
+
+
+def test_sweep_step_solves_the_free_adjoint_equations():
+    """Decay part of sweep_step against a fine RK4 integration of τ_m λ_V' = −λ_V,
+    τ_s λ_I' = −λ_I + λ_V backwards in time; the jump part is spike_jump's."""
+    from snnlib.eventprop import spike_jump, sweep_step
+
+    p = LIFParams(tau_mem=7.0, tau_syn=3.0)
+    rng = np.random.default_rng(3)
+    lv0, li0 = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    gap = np.array([1.3, 0.0])
+    y = np.stack([lv0[0], li0[0]])
+    steps = 2000
+    h = gap[0] / steps
+
+    def rhs(y):  # d/ds with s = −t
+        return np.stack([-y[0] / p.tau_mem, (-y[1] + y[0]) / p.tau_syn])
+
+    for _ in range(steps):
+        k1 = rhs(y)
+        k2 = rhs(y + h / 2 * k1)
+        k3 = rhs(y + h / 2 * k2)
+        k4 = rhs(y + h * k3)
+        y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    zero = np.zeros(2)
+    lv, li = sweep_step(lv0, li0, gap, np.array([0, 1]), zero, np.ones(2), p)
+    np.testing.assert_allclose(li[0], y[1], rtol=1e-10)
+    np.testing.assert_allclose(li[1], li0[1])  # gap 0: no decay
+    jumped = spike_jump(y[None, 0], y[None, 1], np.array([0]), zero[:1], np.ones(1), p)
+    np.testing.assert_allclose(lv[0], jumped[0], rtol=1e-10)
+    with pytest.raises(ValueError, match="gap"):
+        sweep_step(lv0, li0, -gap, np.array([0, 1]), zero, np.ones(2), p)

@@ -1,9 +1,11 @@
-"""The check of chapter 6's "Implement …" exercise accepts correct code and names the mistakes."""
+"""The checks of chapter 6's exercises accept correct code and name the catalogued mistakes."""
 
 import numpy as np
+import pytest
+from scipy.linalg import expm
 
-from snnlib.eventprop import spike_jump
-from snnlib.exercises import check_spike_jump
+from snnlib.eventprop import spike_jump, sweep_step
+from snnlib.exercises import check_spike_jump, check_sweep_step
 
 
 def one_sample_jump(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
@@ -11,26 +13,134 @@ def one_sample_jump(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
                       np.array([v_dot]), params, R)[0]
 
 
-def test_spike_jump():
+def test_spike_jump_accepts_correct_code():
     assert check_spike_jump(one_sample_jump).passed
 
-    def transposed(lam_v, lam_i, n, dl, vd, p, R):
-        return one_sample_jump(lam_v, lam_i, n, dl, vd, p, R.T)
+    def in_place(lam_v, lam_i, n, dl, vd, p, R):
+        lam_v[n] += (dl + p.threshold * lam_v[n] + R[n] @ (lam_v - lam_i)) / (p.tau_mem * vd)
+        return lam_v
 
-    def no_reset(lam_v, lam_i, n, dl, vd, p, R):
-        out = one_sample_jump(lam_v, lam_i, n, dl, vd, p, R)
-        out[n] -= p.threshold * lam_v[n] / (p.tau_mem * vd)
-        return out
+    assert check_spike_jump(in_place).passed
 
-    def wrong_sign(lam_v, lam_i, n, dl, vd, p, R):
-        return one_sample_jump(lam_v, lam_i, n, -dl, vd, p, R)
 
-    def everyone(lam_v, lam_i, n, dl, vd, p, R):
-        return one_sample_jump(lam_v, lam_i, n, dl, vd, p, R) + 0.01
+def _jump(lam_v, lam_i, n, dl, vd, p, R, *, sign_rec=1.0, tau=None, reset=1.0):
+    out = lam_v.copy()
+    bracket = dl + reset * p.threshold * lam_v[n] + sign_rec * R[n] @ (lam_v - lam_i)
+    out[n] += bracket / ((p.tau_mem if tau is None else tau(p)) * vd)
+    return out
 
-    assert "transposed" in check_spike_jump(transposed).message
-    assert "reset term" in check_spike_jump(no_reset).message
-    assert "wrong sign" in check_spike_jump(wrong_sign).message
-    assert "only λ_V of the neuron" in check_spike_jump(everyone).message
+
+SPIKE_JUMP_MISTAKES = {
+    "transposed": lambda lv, li, n, dl, vd, p, R: one_sample_jump(lv, li, n, dl, vd, p, R.T),
+    "reset term": lambda lv, li, n, dl, vd, p, R: _jump(lv, li, n, dl, vd, p, R, reset=0.0),
+    "wrong sign": lambda lv, li, n, dl, vd, p, R: one_sample_jump(lv, li, n, -dl, vd, p, R),
+    "only λ_V of the neuron": lambda lv, li, n, dl, vd, p, R:
+        one_sample_jump(lv, li, n, dl, vd, p, R) + 0.01,
+    "sign of (λ_I − λ_V)": lambda lv, li, n, dl, vd, p, R:
+        _jump(lv, li, n, dl, vd, p, R, sign_rec=-1.0),
+    "1/τ_mem is missing": lambda lv, li, n, dl, vd, p, R:
+        _jump(lv, li, n, dl, vd, p, R, tau=lambda p: 1.0),
+    "τ_syn in place of τ_mem": lambda lv, li, n, dl, vd, p, R:
+        _jump(lv, li, n, dl, vd, p, R, tau=lambda p: p.tau_syn),
+    "recurrent term": lambda lv, li, n, dl, vd, p, R:
+        one_sample_jump(lv, li, n, dl, vd, p, 0 * R),
+}
+
+
+@pytest.mark.parametrize("fragment", SPIKE_JUMP_MISTAKES)
+def test_spike_jump_names_the_mistake(fragment):
+    verdict = check_spike_jump(SPIKE_JUMP_MISTAKES[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_spike_jump_reports_a_crash():
     crashed = check_spike_jump(lambda *args: 1 / 0)
+    assert not crashed.passed and "ZeroDivisionError" in crashed.message
+
+
+# --- the "Implement …" exercise: one step of the recurrent sweep --------------------------
+
+def written_out(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    g = gap[:, None]
+    em, es = np.exp(-g / p.tau_mem), np.exp(-g / p.tau_syn)
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lv, li = lam_v * em, (lam_i - A) * es + A * em
+    rows = np.arange(lv.shape[0])
+    bracket = dl + p.threshold * lv[rows, neuron] + np.einsum("bj,bj->b", R[neuron], lv - li)
+    out = lv.copy()
+    out[rows, neuron] += bracket / (p.tau_mem * vd)
+    return out, li
+
+
+def by_matrix_exponential(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    """Independent: λ' = Mλ with M = [[−1/τm, 0], [1/τs, −1/τs]] (λ' = −dλ/dt), per sample."""
+    M = np.array([[-1 / p.tau_mem, 0.0], [1 / p.tau_syn, -1 / p.tau_syn]])
+    lv, li = np.empty_like(lam_v), np.empty_like(lam_i)
+    for b, g in enumerate(gap):
+        lv[b], li[b] = expm(M * g) @ np.stack([lam_v[b], lam_i[b]])
+    return spike_jump(lv, li, neuron, dl, vd, p, R), li
+
+
+def in_place(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    g = gap[:, None]
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lam_i -= A
+    lam_i *= np.exp(-g / p.tau_syn)
+    lam_i += A * np.exp(-g / p.tau_mem)
+    lam_v *= np.exp(-g / p.tau_mem)
+    rows = np.arange(lam_v.shape[0])
+    bracket = dl + p.threshold * lam_v[rows, neuron] + np.einsum("bj,bj->b", R[neuron],
+                                                                   lam_v - lam_i)
+    lam_v[rows, neuron] += bracket / (p.tau_mem * vd)
+    return lam_v, lam_i
+
+
+@pytest.mark.parametrize("candidate", [sweep_step, written_out, by_matrix_exponential, in_place])
+def test_sweep_step_accepts_correct_code(candidate):
+    verdict = check_sweep_step(candidate)
+    assert verdict.passed, verdict.message
+
+
+def _step(lam_v, lam_i, gap, neuron, dl, vd, p, R, *, g=None, tm=None, ts=None, a=1.0,
+          coupled=True, jump_first=False, R_used=None, li_jumps=False):
+    g = gap[:, None] if g is None else g
+    tm = p.tau_mem if tm is None else tm
+    ts = p.tau_syn if ts is None else ts
+    R = R if R_used is None else R_used(R)
+    if jump_first:
+        lam_v = spike_jump(lam_v, lam_i, neuron, dl, vd, p, R)
+    A = a * tm / (tm - ts) * lam_v
+    lv = lam_v * np.exp(-g / tm)
+    li = (lam_i - A) * np.exp(-g / ts) + A * np.exp(-g / tm) if coupled else lam_i * np.exp(-g / ts)
+    if jump_first:
+        return lv, li
+    out = spike_jump(lv, li, neuron, dl, vd, p, R)
+    return out, (li + (out - lv) if li_jumps else li)
+
+
+SWEEP_MISTAKES = {
+    "forwards in time": lambda *a: _step(*a, g=-a[2][:, None]),
+    "swapped": lambda *a: _step(*a, tm=a[6].tau_syn, ts=a[6].tau_mem),
+    "sign of the coupling term": lambda *a: _step(*a, a=-1.0),
+    "coupling of λ_I to λ_V is dropped": lambda *a: _step(*a, coupled=False),
+    "τ_syn in place of τ_mem in the coupling": lambda *a: _step(*a, a=a[6].tau_syn / a[6].tau_mem),
+    "broadcast over neurons": lambda *a: _step(*a, g=a[2][None, :]),
+    "jump is taken before the decay": lambda *a: _step(*a, jump_first=True),
+    "R is transposed": lambda *a: _step(*a, R_used=lambda R: R.T),
+    "sign of (λ_V − λ_I)": lambda *a: _step(*a, R_used=lambda R: -R),
+    "recurrent term": lambda *a: _step(*a, R_used=lambda R: 0 * R),
+    "λ_I is wrong": lambda *a: _step(*a, li_jumps=True),
+}
+
+
+@pytest.mark.parametrize("fragment", SWEEP_MISTAKES)
+def test_sweep_step_names_the_mistake(fragment):
+    verdict = check_sweep_step(SWEEP_MISTAKES[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_sweep_step_reports_shape_and_type_errors():
+    single = check_sweep_step(lambda *a: sweep_step(*a)[0])
+    assert not single.passed and "pair" in single.message
+    crashed = check_sweep_step(lambda *a: 1 / 0)
     assert not crashed.passed and "ZeroDivisionError" in crashed.message

@@ -30,6 +30,9 @@ check_rate_jacobians, check_backward_sweep
     sweep against :func:`snnlib.adjoint.euler_discrete_gradient`.
 check_spike_jump
     The adjoint's jump at a spike (chapter 6) against :func:`snnlib.eventprop.spike_jump`.
+check_sweep_step
+    One step of a recurrent layer's backward sweep (chapter 6) against
+    :func:`snnlib.eventprop.sweep_step`.
 check_cross_entropy_grad
     :math:`\partial\ell/\partial t_k` of the first-spike cross-entropy (chapter 7) against
     :func:`snnlib.losses.first_spike_cross_entropy`, every output firing (a warm-up).
@@ -52,7 +55,7 @@ from snnlib.exercises.ch02 import check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing, check_lif_step
 from snnlib.exercises.ch05 import check_backward_sweep, check_rate_jacobians
-from snnlib.exercises.ch06 import check_spike_jump
+from snnlib.exercises.ch06 import check_spike_jump, check_sweep_step
 from snnlib.exercises.ch07 import check_cross_entropy_grad, check_first_spike_loss
 from snnlib.exercises.ch08 import check_alexiewicz_norm, check_integrate_and_fire
 from snnlib.exercises.ch09 import check_send_on_delta
@@ -71,5 +74,6 @@ __all__ = [
     "check_send_on_delta",
     "check_spike_jump",
     "check_spike_train_pairing",
+    "check_sweep_step",
     "check_triangle",
 ]

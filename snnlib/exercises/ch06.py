@@ -1,4 +1,5 @@
-"""The check of chapter 6's "Implement …" exercise: the jump at a spike."""
+"""The checks of chapter 6's exercises: the jump at a spike (warm-up) and one step of the
+recurrent backward sweep ("Implement …")."""
 
 from __future__ import annotations
 
@@ -6,18 +7,29 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snnlib.eventprop import spike_jump
+from snnlib.eventprop import spike_jump, sweep_step
 from snnlib.exercises._core import Verdict, _close, _compare
 from snnlib.lif import LIFParams
 
-__all__ = ["check_spike_jump"]
+__all__ = ["check_spike_jump", "check_sweep_step"]
 
 
 def check_spike_jump(candidate: Callable) -> Verdict:
     r"""Check ``candidate(lam_v, lam_i, n, dloss_dt, v_dot, params, R) -> lam_v_minus`` for
     one sample: vectors ``lam_v``, ``lam_i`` (the layer's :math:`\lambda_V^+, \lambda_I`), the
     neuron ``n`` that fires, numbers ``dloss_dt`` and ``v_dot``, and the recurrent weights
-    ``R`` (an (n, n) array, possibly zero).
+    ``R`` (an (n, n) array, possibly zero), against :func:`snnlib.eventprop.spike_jump`,
+
+    .. math::
+
+        \lambda_{V,n}^- = \lambda_{V,n}^+ + \frac{1}{\tau_\mathrm{mem}\dot V^-}
+        \Bigl[\frac{\partial L}{\partial t_k} + \vartheta\lambda_{V,n}^+
+        + \sum_j R_{nj}\bigl(\lambda_{V,j}^+ - \lambda_{I,j}\bigr)\Bigr].
+
+    Named mistakes: a jump in other neurons, a missing recurrent term, a transposed R, the
+    sign of :math:`(\lambda_I - \lambda_V)`, a missing reset term, a missing
+    :math:`\tau_\mathrm{mem}`, :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}`, the
+    sign of :math:`\partial L/\partial t_k`.
 
     Examples
     --------
@@ -35,6 +47,10 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         cases.append((rng.normal(size=5), rng.normal(size=5), int(rng.integers(5)),
                       float(rng.normal()), float(rng.uniform(0.05, 1.0)), p,
                       rng.normal(size=(5, 5))))
+    # ties and grid values: λ_V⁺ = λ_I (the recurrent bracket vanishes), v_dot exactly 1
+    same = rng.normal(size=4)
+    cases.append((same, same.copy(), 0, 0.0, 1.0, LIFParams(10.0, 2.0, 1.0),
+                  rng.normal(size=(4, 4))))
 
     def reference(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
         return spike_jump(lam_v[None], lam_i[None], np.array([n]), np.array([dloss_dt]),
@@ -53,6 +69,9 @@ def check_spike_jump(candidate: Callable) -> Verdict:
             return "the recurrent term Σ_j R_nj (λ_V,j⁺ − λ_I,j) is missing"
         if _close(got, reference(lam_v, lam_i, n, dl, vd, params, R.T)):
             return "R is transposed: the spike of n adds row n, R[n, j], to neuron j"
+        if _close(got, reference(lam_v, lam_i, n, dl, vd, params, -R)):
+            return ("the sign of (λ_I − λ_V) is wrong: the recurrent term is "
+                    "Σ_j R_nj (λ_V,j⁺ − λ_I,j)")
         return None
 
     def reset_term(args, got, expected):
@@ -63,6 +82,17 @@ def check_spike_jump(candidate: Callable) -> Verdict:
             return "the reset term ϑ λ_V,n⁺ is missing"
         return None
 
+    def time_constant(args, got, expected):
+        lam_v, n, params = args[0], args[2], args[5]
+        bracket = (expected[n] - lam_v[n]) * params.tau_mem
+        for factor, message in ((1.0, "the factor 1/τ_mem is missing"),
+                                (1.0 / params.tau_syn, "τ_syn in place of τ_mem")):
+            changed = expected.copy()
+            changed[n] = lam_v[n] + bracket * factor
+            if _close(got, changed):
+                return message
+        return None
+
     def sign(args, got, expected):
         n, dl, vd, params = args[2], args[3], args[4], args[5]
         flipped = expected.copy()
@@ -71,4 +101,133 @@ def check_spike_jump(candidate: Callable) -> Verdict:
             return "∂L/∂t_k enters with the wrong sign"
         return None
 
-    return _compare(candidate, cases, reference, (others, recurrent_term, reset_term, sign))
+    return _compare(candidate, cases, reference,
+                    (others, recurrent_term, reset_term, time_constant, sign))
+
+
+def _decay(lam_v, lam_i, gap, p, mistake=None):
+    """The closed-form decay over ``gap`` (shape (batch, 1) or (batch, n)), or a mistaken one."""
+    tm, ts = (p.tau_syn, p.tau_mem) if mistake == "swapped" else (p.tau_mem, p.tau_syn)
+    if mistake == "forward":
+        gap = -gap
+    em, es = np.exp(-gap / tm), np.exp(-gap / ts)
+    a = {"sign": -1.0, "tau_syn": ts / tm}.get(mistake, 1.0) * tm / (tm - ts) * lam_v
+    if mistake == "uncoupled":
+        return lam_v * em, lam_i * es
+    return lam_v * em, (lam_i - a) * es + a * em
+
+
+def check_sweep_step(candidate: Callable) -> Verdict:
+    r"""Check ``candidate(lam_v, lam_i, gap, neuron, dloss_dt, v_dot, params, R)
+    -> (lam_v, lam_i)``, one step of a recurrent layer's backward sweep for a batch, against
+    :func:`snnlib.eventprop.sweep_step`: from the adjoints just before spike :math:`k+1`
+    (arrays (batch, n)) back over ``gap`` (batch,) with the free equations
+
+    .. math::
+
+        \lambda_V \leftarrow \lambda_V e^{-g/\tau_\mathrm{mem}}, \qquad
+        \lambda_I \leftarrow (\lambda_I - A\lambda_V)e^{-g/\tau_\mathrm{syn}}
+        + A\lambda_V e^{-g/\tau_\mathrm{mem}}, \qquad
+        A = \frac{\tau_\mathrm{mem}}{\tau_\mathrm{mem} - \tau_\mathrm{syn}},
+
+    then the jump :func:`snnlib.eventprop.spike_jump` at spike :math:`k` of ``neuron`` (batch,).
+
+    Cases include a square batch (batch = n, where a broadcasting slip runs silently), gaps of
+    zero (two spikes at one instant), gaps equal to the time constants, and
+    :math:`\tau_\mathrm{syn} > \tau_\mathrm{mem}`. Named mistakes: propagation forwards in time,
+    swapped time constants, the sign of the coupling term, a dropped
+    :math:`\lambda_V \to \lambda_I` coupling, :math:`\tau_\mathrm{syn}` in place of
+    :math:`\tau_\mathrm{mem}` in :math:`A`, a gap broadcast over neurons instead of samples, the
+    jump taken before the decay, a transposed R, the sign of :math:`(\lambda_V - \lambda_I)` in
+    the jump, a missing recurrent term, λ_I changed at the spike.
+
+    Examples
+    --------
+    >>> from snnlib.eventprop import spike_jump
+    >>> def step(lam_v, lam_i, gap, neuron, dloss_dt, v_dot, params, R):
+    ...     g = gap[:, None]
+    ...     lam_v, lam_i = lam_v * np.exp(-g / params.tau_mem), lam_i * np.exp(-g / params.tau_syn)
+    ...     return spike_jump(lam_v, lam_i, neuron, dloss_dt, v_dot, params, R), lam_i
+    >>> verdict = check_sweep_step(step)
+    >>> verdict.passed, verdict.message[:37]
+    (False, 'the coupling of λ_I to λ_V is dropped')
+    """
+    rng = np.random.default_rng(21)
+    cases = []
+    for batch, n, p, gaps in (
+        (4, 4, LIFParams(), np.array([0.0, 1.5, 5.0, 20.0])),    # square; ties; gaps = τ_syn, τ_mem
+        (3, 5, LIFParams(tau_mem=4.0, tau_syn=9.0), rng.uniform(0.1, 8.0, 3)),
+        (2, 3, LIFParams(), np.zeros(2)),                       # two spikes at one instant
+        (5, 4, LIFParams(tau_mem=10.0, tau_syn=2.0, threshold=0.5), rng.uniform(0.0, 15.0, 5)),
+    ):
+        cases.append((rng.normal(size=(batch, n)), rng.normal(size=(batch, n)), gaps,
+                      rng.integers(0, n, batch), rng.normal(size=batch),
+                      rng.uniform(0.05, 1.0, batch), p, rng.normal(size=(n, n))))
+    cases[2][4][0] = 0.0  # no direct loss at that spike
+
+    def pair(fn):
+        def run(*args):
+            out = fn(*args)
+            if not isinstance(out, tuple) or len(out) != 2:
+                raise TypeError("must return a pair (lam_v, lam_i)")
+            return np.stack([np.asarray(x, dtype=float) for x in out])
+        run.__name__ = getattr(fn, "__name__", "candidate")
+        return run
+
+    def reference(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+        return pair(sweep_step)(lam_v, lam_i, gap, neuron, dl, vd, p, R)
+
+    def variant(args, mistake=None, R=None, broadcast=False, jump_first=False):
+        lam_v, lam_i, gap, neuron, dl, vd, p, R0 = args
+        R = R0 if R is None else R
+        if broadcast:
+            if lam_v.shape[0] != lam_v.shape[1]:
+                return None
+            g = np.broadcast_to(gap[None, :], lam_v.shape)
+        else:
+            g = gap[:, None]
+        if jump_first:
+            lv = spike_jump(lam_v, lam_i, neuron, dl, vd, p, R)
+            return np.stack(_decay(lv, lam_i, g, p))
+        lv, li = _decay(lam_v, lam_i, g, p, mistake)
+        return np.stack([spike_jump(lv, li, neuron, dl, vd, p, R), li])
+
+    def matches(got, other):
+        return other is not None and _close(got, other)
+
+    def decay_hint(args, got, expected):
+        messages = (
+            ("forward", "the adjoint is propagated forwards in time: going back over a gap g "
+                        "it decays, e^{−g/τ}, it does not grow"),
+            ("swapped", "τ_mem and τ_syn are swapped: λ_V decays with τ_mem, λ_I with τ_syn"),
+            ("sign", "the sign of the coupling term is wrong: A = τ_mem/(τ_mem − τ_syn)"),
+            ("uncoupled", "the coupling of λ_I to λ_V is dropped: τ_syn λ_I' = −λ_I + λ_V "
+                          "carries λ_V into λ_I"),
+            ("tau_syn", "τ_syn in place of τ_mem in the coupling factor A = τ_mem/(τ_mem − τ_syn)"),
+        )
+        for mistake, message in messages:
+            if matches(got, variant(args, mistake)):
+                return message
+        if matches(got, variant(args, broadcast=True)):
+            return ("the gap is broadcast over neurons instead of samples: use gap[:, None] "
+                    "against arrays of shape (batch, n)")
+        if matches(got, variant(args, jump_first=True)):
+            return ("the jump is taken before the decay: the jump at t_k needs the adjoints "
+                    "at t_k, i.e. after carrying them back over the gap")
+        return None
+
+    def jump_hint(args, got, expected):
+        R = args[7]
+        for other, message in (
+            (R.T, "R is transposed: the spike of n adds row n, R[n, j], to neuron j"),
+            (-R, "the sign of (λ_V − λ_I) in the recurrent term of the jump is wrong"),
+            (np.zeros_like(R), "the recurrent term Σ_j R_nj (λ_V,j⁺ − λ_I,j) of the jump is "
+                               "missing"),
+        ):
+            if matches(got, variant(args, R=other)):
+                return message
+        if _close(got[0], expected[0]) and not _close(got[1], expected[1]):
+            return "λ_I is wrong (it is continuous at a spike: only λ_V jumps)"
+        return None
+
+    return _compare(pair(candidate), cases, reference, (decay_hint, jump_hint))

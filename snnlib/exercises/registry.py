@@ -16,7 +16,7 @@ from snnlib.exercises.ch02 import check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing
 from snnlib.exercises.ch05 import check_backward_sweep
-from snnlib.exercises.ch06 import check_spike_jump
+from snnlib.exercises.ch06 import check_sweep_step
 from snnlib.exercises.ch07 import check_first_spike_loss
 from snnlib.exercises.ch08 import check_integrate_and_fire
 from snnlib.exercises.ch09 import check_send_on_delta
@@ -79,9 +79,9 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-sweep",
              "Implement the discrete backward sweep",
              "backward_sweep", check_backward_sweep),
-    Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-jump",
-             "Implement the jump at a spike",
-             "jump", check_spike_jump),
+    Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-sweep",
+             "Implement one step of the recurrent backward sweep",
+             "sweep", check_sweep_step),
     Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss",
              "Implement the first-spike loss with silent neurons",
              "first_spike_loss", check_first_spike_loss),
