@@ -92,6 +92,7 @@ __all__ = [
     "plot_raster",
     "plot_shift_pairing",
     "plot_sod",
+    "plot_sod_band",
     "plot_test_function",
     "plot_threshold_crossings",
     "plot_triangle_pairing",
