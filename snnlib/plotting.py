@@ -24,6 +24,8 @@ plot_sod
     A signal, its send-on-delta events and the receiver's reconstruction.
 plot_burst
     The cumulative spike count of a self-exciting LIF neuron against the bounded-burst bound.
+plot_sod_band
+    The same with the event mass against TV/Δ, and the deviation x − r against ±Δ below.
 plot_lif_network
     Raster of every layer of an exact LIF simulation and the output membrane traces.
 plot_loss_slice
@@ -100,6 +102,7 @@ __all__ = [
     "plot_raster",
     "plot_shift_pairing",
     "plot_sod",
+    "plot_sod_band",
     "plot_test_function",
     "plot_threshold_crossings",
     "plot_triangle_pairing",
@@ -491,6 +494,49 @@ def plot_sod(
                  f"max |x − r| = {error:.3f} {'<' if error < delta else '≥'} Δ")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     return ax
+
+
+def plot_sod_band(
+    t: np.ndarray,
+    x: np.ndarray,
+    delta: float,
+    reference: str = "lattice",
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
+    r"""Top: :func:`plot_sod`, titled with the event mass :math:`\sum|e_n|/\Delta` against
+    :math:`\mathrm{TV}(x)/\Delta`. Bottom: the deviation :math:`(x_n - r_n)/\Delta` after each
+    decision, with the silent band :math:`(-1, 1)`; its title gives the margin
+    :math:`\Delta - \max|x - r|` (positive: the band held).
+
+    Examples
+    --------
+    >>> t = np.linspace(0.0, 1.0, 11)
+    >>> axes = plot_sod_band(t, 3 * t, delta=1.0)
+    >>> axes[0].get_title()
+    'lattice SOD, Δ = 1: mass Σ|e|/Δ = 3 ≤ TV/Δ = 3'
+    """
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 5.2), sharex=True, layout="constrained",
+                               height_ratios=(2, 1))
+    plot_sod(t, x, delta, reference, ax=axes[0])
+    events = send_on_delta(x, delta, reference)
+    deviation = (x - sod_reconstruct(events, x[0])) / delta
+    mass = float(np.sum(np.abs(events)) / delta)
+    tv = float(np.sum(np.abs(np.diff(x))) / delta)
+    axes[0].set_xlabel("")
+    axes[0].set_title(f"{reference.replace('_', '-')} SOD, Δ = {delta:g}: mass Σ|e|/Δ = "
+                      f"{mass:.4g} {'≤' if mass <= tv * (1 + 1e-12) else '>'} TV/Δ = {tv:.4g}")
+    axes[1].plot(t, deviation, color="C0", lw=0.8)
+    axes[1].axhspan(-1.0, 1.0, color="C1", alpha=0.12)
+    for level in (-1.0, 1.0):
+        axes[1].axhline(level, color="C1", lw=0.8, ls="--")
+    margin = 1.0 - float(np.max(np.abs(deviation)))
+    axes[1].set_ylim(-1.3, 1.3)
+    axes[1].set_xlabel("t (ms)")
+    axes[1].set_ylabel("(x − r)/Δ")
+    axes[1].set_title(f"deviation after each decision: Δ − max|x − r| = {margin * delta:.2e} "
+                      f"{'> 0' if margin > 0 else '≤ 0: the band is left'}", fontsize="medium")
+    return axes
 
 
 def plot_lif_network(

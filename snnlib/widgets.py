@@ -24,6 +24,8 @@ adjoint_kick_size_explorer, gradient_explorer, yinyang_decision_explorer
     The explorers of chapters 5, 6 and 7.
 if_explorer, sod_explorer
     The explorers of chapters 8 and 9.
+sod_band_explorer
+    Chapter 9's explorer with the event mass and the deviation band.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from snnlib.plotting import (
     plot_loss_slice,
     plot_pairing_under_shift,
     plot_sod,
+    plot_sod_band,
     plot_threshold_crossings,
     plot_triangle_pairing,
 )
@@ -65,6 +68,7 @@ __all__ = [
     "if_explorer",
     "pairing_explorer",
     "render_frame",
+    "sod_band_explorer",
     "sod_explorer",
     "threshold_explorer",
     "triangle_explorer",
@@ -471,6 +475,22 @@ def if_explorer(
         [Control("theta", levels, "ϑ", default, "{:.3g}"),
          Control("reset", ("mod", "subtract", "zero"), "reset", fmt="{}", dropdown=True),
          Control("leak", (0.0, 0.05, 0.2), "leak (1/ms)", fmt="{:g}")],
+        grids=grids,
+    )
+
+
+def sod_band_explorer(
+    t: np.ndarray, x: np.ndarray, delta: float = 0.25, **grids: Sequence
+) -> FrameExplorer:
+    """Δ (control ``step``: 13 log-spaced values, 0.01 … 1, starting nearest ``delta``) and
+    the ``reference`` for :func:`~snnlib.plotting.plot_sod_band`: 26 frames."""
+    levels = tuple(grids.pop("step", _log_grid(0.01, 1.0, 6)))
+    default = min(levels, key=lambda v: abs(np.log(v / delta)))
+    return FrameExplorer(
+        lambda step, reference: plot_sod_band(t, x, step, reference),
+        [Control("step", levels, "Δ", default, "{:.3g}"),
+         Control("reference", ("lattice", "last_value"), "reference", fmt="{}",
+                 dropdown=True)],
         grids=grids,
     )
 

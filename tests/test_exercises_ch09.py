@@ -1,33 +1,128 @@
 """The check of chapter 9's "Implement …" exercise accepts correct code and names the mistakes."""
 
 import numpy as np
+import pytest
 
 from snnlib.exercises import check_send_on_delta
 
 
-def test_send_on_delta():
-    def good(x, delta):
-        out, ref = np.zeros_like(x), x[0]
-        for n in range(1, x.size):
-            e = delta * np.trunc((x[n] - ref) / delta)
-            out[n], ref = e, ref + e
-        return out
+def _sender(x, delta, decide, start=None):
+    """A reader's loop over time, vectorised over channels; ``decide(dev, ref, xn)``."""
+    out = np.zeros_like(x)
+    ref = x[..., 0].copy() if start is None else np.zeros_like(x[..., 0]) + start
+    for n in range(1, x.shape[-1]):
+        out[..., n], ref = decide(x[..., n] - ref, ref, x[..., n])
+    return out
 
-    def unit(x, delta):
-        out, ref = np.zeros_like(x), x[0]
-        for n in range(1, x.size):
-            if abs(x[n] - ref) >= delta:
-                out[n] = delta * np.sign(x[n] - ref)
-                ref += out[n]
-        return out
 
-    def rounding(x, delta):
-        out, ref = np.zeros_like(x), x[0]
-        for n in range(1, x.size):
-            e = delta * np.round((x[n] - ref) / delta)
-            out[n], ref = e, ref + e
-        return out
+def correct(x, delta):
+    def decide(dev, ref, xn):
+        e = np.where(np.abs(dev) >= delta, delta * np.trunc(dev / delta), 0.0)
+        return e, ref + e
+    return _sender(x, delta, decide)
 
-    assert check_send_on_delta(good).passed
-    assert "single ±Δ" in check_send_on_delta(unit).message
-    assert "trunc" in check_send_on_delta(rounding).message
+
+def correct_no_test(x, delta):        # trunc alone already sends 0 inside the band
+    def decide(dev, ref, xn):
+        e = delta * np.trunc(dev / delta)
+        return e, ref + e
+    return _sender(x, delta, decide)
+
+
+def correct_in_place(x, delta):       # overwrites x with the events
+    ref = x[..., 0].copy()
+    x[..., 0] = 0.0
+    for n in range(1, x.shape[-1]):
+        e = delta * np.trunc((x[..., n] - ref) / delta)
+        ref = ref + e
+        x[..., n] = e
+    return x
+
+
+def correct_counts(x, delta):         # the clamp of the count k_n to [floor F_n, ceil F_n]
+    F = (x - x[..., :1]) / delta
+    k = np.zeros_like(F)
+    for n in range(1, F.shape[-1]):
+        k[..., n] = np.clip(k[..., n - 1], np.floor(F[..., n]), np.ceil(F[..., n]))
+    return np.diff(k, axis=-1, prepend=0.0) * delta
+
+
+def _rule(level, strict=False, to_sample=False):
+    def make(x, delta):
+        def decide(dev, ref, xn):
+            send = np.abs(dev) > delta if strict else np.abs(dev) >= delta
+            e = np.where(send, level(dev, delta), 0.0)
+            return e, (np.where(send, xn, ref) if to_sample else ref + e)
+        return _sender(x, delta, decide)
+    return make
+
+
+def late(x, delta):                    # compares x[n-1] with r and sends at n
+    out = np.zeros_like(x)
+    ref = x[..., 0].copy()
+    for n in range(2, x.shape[-1]):
+        e = delta * np.trunc((x[..., n - 1] - ref) / delta)
+        out[..., n], ref = e, ref + e
+    return out
+
+
+def memoryless(x, delta):
+    held = x[..., :1] + delta * np.trunc((x - x[..., :1]) / delta)
+    return np.diff(held, axis=-1, prepend=held[..., :1])
+
+
+def one_d_only(x, delta):              # written for 1-D: loops over the first axis
+    out, ref = np.zeros_like(x), x[0].copy()
+    for n in range(1, len(x)):
+        e = delta * np.trunc((x[n] - ref) / delta)
+        out[n], ref = e, ref + e
+    return out
+
+
+def anchored_at_zero(x, delta):
+    def decide(dev, ref, xn):
+        e = delta * np.trunc(dev / delta)
+        return e, ref + e
+    return _sender(x, delta, decide, start=0.0)
+
+
+def classic(x, delta):
+    def decide(dev, ref, xn):
+        send = np.abs(dev) >= delta
+        return np.where(send, dev, 0.0), np.where(send, xn, ref)
+    return _sender(x, delta, decide)
+
+
+CATALOGUE = {
+    "off by one": late,
+    "'>' for '≥'": _rule(lambda d, s: s * np.trunc(d / s), strict=True),
+    "floor instead of trunc": _rule(lambda d, s: s * np.floor(d / s)),
+    "rounding to the nearest": _rule(lambda d, s: s * np.round(d / s)),
+    "no hysteresis": memoryless,
+    "one level per sample": _rule(lambda d, s: s * np.sign(d)),
+    "sign of down events": _rule(lambda d, s: s * np.trunc(np.abs(d) / s)),
+    "reference reset to the sample": _rule(lambda d, s: s * np.trunc(d / s), to_sample=True),
+    "anchored at 0": anchored_at_zero,
+    "last-value": classic,
+    "transposed": one_d_only,
+}
+
+
+@pytest.mark.parametrize("candidate", [correct, correct_no_test, correct_in_place,
+                                       correct_counts])
+def test_correct_variants_pass(candidate):
+    verdict = check_send_on_delta(candidate)
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize(("fragment", "candidate"), CATALOGUE.items(), ids=list(CATALOGUE))
+def test_catalogued_mistakes_are_named(fragment, candidate):
+    verdict = check_send_on_delta(candidate)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_not_implemented():
+    def sod(x, delta):
+        raise NotImplementedError
+    assert "not implemented" in check_send_on_delta(sod).message

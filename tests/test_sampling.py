@@ -397,3 +397,55 @@ def test_spike_count_bounds(x, threshold, leak):
         signs = np.sign(x[x != 0])
         runs = 1 + np.count_nonzero(signs[1:] != signs[:-1]) if signs.size else 0
         assert np.sum(np.abs(spikes)) > total - 2 * runs * threshold - 1e-9
+# --- chapter 9: what lattice send-on-delta minimises ----------------------------------------
+
+
+def reference_sod_lattice(x, delta):
+    """Lattice SOD by its definition: r on x₀ + ΔZ, send Δ·trunc((x_n − r)/Δ) when |x_n − r| ≥ Δ."""
+    ref, out = x[0], [0.0]
+    for xn in x[1:]:
+        e = np.trunc((xn - ref) / delta) * delta if abs(xn - ref) >= delta else 0.0
+        out.append(e)
+        ref += e
+    return np.array(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=dyadic.filter(lambda v: len(v) > 0), delta=thresholds)
+def test_sod_lattice_matches_definition(x, delta):
+    np.testing.assert_array_equal(send_on_delta(x, delta), reference_sod_lattice(x, delta))
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=dyadic.filter(lambda v: len(v) > 0), delta=thresholds)
+def test_sod_has_the_least_event_mass(x, delta):
+    """ℓ¹: no lattice reconstruction within the open Δ-tube has a smaller mass (chapter 9).
+    Dyadic samples keep F_n exact, so SOD and the dynamic program see the same ties."""
+    sod_mass = np.sum(np.abs(send_on_delta(x, delta)))
+    best = np.sum(np.abs(sparsest_quantization(np.diff(x, prepend=x[0]), delta)))
+    assert sod_mass == best
+
+
+def _fewest_events(x, delta):
+    """ℓ⁰ by enumeration: the fewest nonzero events over all admissible lattice paths."""
+    F = (x - x[0]) / delta
+    options = [[k for k in (np.floor(f), np.ceil(f)) if abs(f - k) < 1] for f in F[1:]]
+    paths = [np.array((0.0, *p)) for p in itertools.product(*options)]
+    counts = [np.count_nonzero(np.diff(p)) for p in paths]
+    best = min(counts)
+    return best, [p for p, c in zip(paths, counts, strict=True) if c == best]
+
+
+def test_sod_is_not_fewest_events_and_no_causal_sender_is():
+    """ℓ⁰: (0, 1.5, 2.5, 3.5) has 2-event optima where SOD sends 3; the continuations 0.5 and
+    (2.1, 2.9) of the same start (0, 1.5) force opposite first moves (chapter 9)."""
+    x = np.array([0.0, 1.5, 2.5, 3.5])
+    assert np.count_nonzero(send_on_delta(x, 1.0)) == 3
+    best, optima = _fewest_events(x, 1.0)
+    assert best == 2
+    assert sorted(tuple(p) for p in optima) == [(0, 1, 3, 3), (0, 2, 2, 3), (0, 2, 2, 4),
+                                                (0, 2, 3, 3)]
+    _, down = _fewest_events(np.array([0.0, 1.5, 0.5]), 1.0)
+    _, up = _fewest_events(np.array([0.0, 1.5, 2.1, 2.9]), 1.0)
+    assert {p[1] for p in down} == {1.0}
+    assert {p[1] for p in up} == {2.0}

@@ -242,3 +242,21 @@ def test_chapter_has_a_kernel_free_explorer_within_budget(path):
         if model["model_name"] == "LinkModel":
             source, target = model["state"]["source"], model["state"]["target"]
             assert source[1] == "index" and target[1] == "selected_index"
+
+
+def test_sod_band_explorer():
+    """Chapter 9's explorer: frames of plot_sod_band; the mass stays below TV/Δ on each frame."""
+    from snnlib.plotting import plot_sod_band
+    from snnlib.widgets import sod_band_explorer
+
+    t = np.linspace(0.0, 10.0, 101)
+    ex = sod_band_explorer(t, np.sin(t), delta=0.3, step=(0.1, 0.3))
+    check_structure(ex)
+    assert ex.frame(step=0.1, reference="lattice") == render_frame(
+        lambda: plot_sod_band(t, np.sin(t), 0.1, "lattice"))
+    for step in (0.1, 0.3):
+        for reference in ("lattice", "last_value"):
+            axes = plot_sod_band(t, np.sin(t), step, reference)
+            assert "≤ TV/Δ" in axes[0].get_title()
+            assert "> 0" in axes[1].get_title()
+            plt.close(axes[0].figure)

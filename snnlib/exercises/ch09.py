@@ -1,4 +1,4 @@
-"""The check of chapter 9's "Implement …" exercise: send-on-delta."""
+"""The check of chapter 9's "Implement …" exercise: send-on-delta with the lattice reference."""
 
 from __future__ import annotations
 
@@ -12,47 +12,127 @@ from snnlib.sampling import send_on_delta
 __all__ = ["check_send_on_delta"]
 
 
+def _scan(x: np.ndarray, delta: float, rule: Callable, start: str = "x0") -> np.ndarray:
+    """A sample-by-sample sender, vectorised over channels (time along the last axis):
+    ``rule(x_n, r, delta) -> (e_n, r_new)``; the reference starts at x₀ (or at 0)."""
+    x2 = np.asarray(x, dtype=float).reshape(-1, np.shape(x)[-1])
+    ref = x2[:, 0].copy() if start == "x0" else np.zeros(x2.shape[0])
+    out = np.zeros_like(x2)
+    for n in range(1, x2.shape[1]):
+        out[:, n], ref = rule(x2[:, n], ref, delta)
+    return out.reshape(np.shape(x))
+
+
+def _threshold(level: Callable, strict: bool = False, to_sample: bool = False,
+               free: bool = False) -> Callable:
+    """Rule: when |x − r| ≥ Δ (or > Δ, or always if ``free``) send ``level(x − r)``."""
+    def rule(xn, ref, delta):
+        dev = xn - ref
+        send = np.ones_like(dev, bool) if free else (
+            np.abs(dev) > delta if strict else np.abs(dev) >= delta)
+        e = np.where(send, level(dev, delta), 0.0)
+        return e, (np.where(e != 0, xn, ref) if to_sample else ref + e)
+    return rule
+
+
+def _quantiser(q: Callable) -> Callable:
+    """The memoryless quantiser x₀ + Δ·q((x − x₀)/Δ): events are its increments."""
+    def run(x, delta):
+        x = np.asarray(x, dtype=float)
+        held = x[..., :1] + delta * q((x - x[..., :1]) / delta)
+        return np.diff(held, axis=-1, prepend=held[..., :1])
+    return run
+
+
+def _late(x, delta):
+    expected = send_on_delta(x, delta)
+    late = np.zeros_like(expected)
+    late[..., 1:] = expected[..., :-1]
+    return late
+
+
+def _trunc(d, delta):
+    return delta * np.trunc(d / delta)
+
+
+#: The catalogue: (name of the mistake, the outputs it produces). The first match names it.
+_MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
+    ("off by one: every event comes one sample late; send at the sample where |x_n − r| "
+     "first reaches Δ", (_late,)),
+    ("'>' for '≥': a sample exactly on a level, |x_n − r| = Δ, must send an event (ties)",
+     (lambda x, d: _scan(x, d, _threshold(_trunc, strict=True)),)),
+    ("floor instead of trunc: a fall sends one step too many; round the deviation towards "
+     "zero", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.floor(v / s))),
+              lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.floor(v / s),
+                                                  free=True)))),
+    ("rounding to the nearest multiple: send only the whole steps crossed (trunc towards "
+     "zero)", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.round(v / s))),
+               lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.round(v / s),
+                                                   free=True)))),
+    ("memoryless quantiser x₀ + Δ·q((x − x₀)/Δ), no hysteresis: the reference must stay "
+     "put until x leaves the open band (r − Δ, r + Δ)",
+     (_quantiser(np.trunc), _quantiser(np.floor), _quantiser(np.round))),
+    ("one level per sample: a jump across several levels needs a multiple of Δ in one event, "
+     "not a single ±Δ", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.sign(v))),)),
+    ("sign of down events: a fall below r − Δ must send a negative event",
+     (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.trunc(np.abs(v) / s))),
+      lambda x, d: np.abs(send_on_delta(x, d)))),
+    ("reference reset to the sample: the lattice reference moves by the event, r ← r + e, "
+     "not r ← x_n", (lambda x, d: _scan(x, d, _threshold(_trunc, to_sample=True)),)),
+    ("lattice anchored at 0: the reference starts at the first sample x₀",
+     (lambda x, d: _scan(x, d, _threshold(_trunc), start="zero"),)),
+    ("these are the classic last-value amplitudes; the lattice reference sends multiples of Δ",
+     (lambda x, d: send_on_delta(x, d, reference="last_value"),)),
+    ("transposed: time runs along the last axis, your events follow the first axis",
+     (lambda x, d: send_on_delta(x, d, axis=0) if np.ndim(x) == 2 else None,)),
+)
+
+
+def _name_mistake(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
+    x, delta = args
+    for name, outputs in _MISTAKES:
+        for output in outputs:
+            wrong = output(np.array(x, dtype=float), delta)
+            if wrong is not None and _close(got, np.asarray(wrong, dtype=float)):
+                return name
+    return None
+
+
+def _cases() -> list[tuple[np.ndarray, float]]:
+    rng = np.random.default_rng(9)
+    ties = np.array([0.0, 1.0, 2.0, 2.5, 1.0, 0.0, -1.5, -1.0, 0.5, 3.25, 3.0, 0.75, -2.0])
+    dyadic = np.cumsum(rng.integers(-3, 4, size=(3, 60)), axis=-1) * 0.25
+    return [(ties, 1.0),                                          # ties, jumps of several Δ
+            (np.cumsum(rng.integers(-3, 4, size=200)) * 0.25, 0.5),  # grid values, ties
+            (np.cumsum(rng.normal(size=300)) * 0.3, 0.5),
+            (np.sin(np.linspace(0, 12, 500)) * 3.0, 0.25),
+            (dyadic - dyadic[:, :1] + np.array([[0.0], [0.125], [-1.375]]), 0.5)]  # 3 channels
+
+
 def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
     r"""Check ``candidate(x, delta)``: the event amplitudes of send-on-delta with the lattice
-    reference, shaped like the 1-D signal ``x`` (zero where no event is sent).
+    reference, :math:`e_n = \Delta\,\mathrm{trunc}((x_n - r_{n-1})/\Delta)` when
+    :math:`|x_n - r_{n-1}| \ge \Delta` (else 0), :math:`r_n = r_{n-1} + e_n`, :math:`r_0 = x_0`.
+
+    ``x`` is 1-D, or 2-D with one channel per row (time along the last axis); the result is
+    shaped like ``x``. The cases contain samples exactly on a level (ties), jumps across several
+    levels, and three channels; a mismatch is named when it is one of the catalogued mistakes
+    (off by one, ``>`` for ``≥``, floor, rounding, a memoryless quantiser without hysteresis,
+    one level per sample, the sign of down events, the reference reset to the sample, the
+    lattice anchored at 0, the classic last-value scheme, a transposition).
 
     Examples
     --------
     >>> def sod(x, delta):                         # the classic scheme: exact changes
-    ...     out, ref = np.zeros_like(x), x[0]
-    ...     for n in range(1, x.size):
-    ...         if abs(x[n] - ref) >= delta:
-    ...             out[n], ref = x[n] - ref, x[n]
+    ...     out, ref = np.zeros_like(x), x[..., 0].copy()
+    ...     for n in range(1, x.shape[-1]):
+    ...         send = np.abs(x[..., n] - ref) >= delta
+    ...         out[..., n] = np.where(send, x[..., n] - ref, 0.0)
+    ...         ref = np.where(send, x[..., n], ref)
     ...     return out
     >>> verdict = check_send_on_delta(sod)
     >>> verdict.passed, "last-value" in verdict.message
     (False, True)
     """
-    rng = np.random.default_rng(9)
-    cases = [(np.array([0.0, 0.4, 1.3, 2.9, 2.2, 0.1]), 1.0),
-             (np.cumsum(rng.normal(size=300)) * 0.3, 0.5),
-             (np.sin(np.linspace(0, 12, 500)) * 3.0, 0.25),
-             (np.array([0.0, 1.5, 2.5, 3.5]), 1.0)]
-
-    def last_value(args, got, expected):
-        if _close(got, send_on_delta(args[0], args[1], reference="last_value")):
-            return "these are the classic last-value amplitudes; the lattice reference sends " \
-                   "multiples of Δ"
-        return None
-
-    def unit_steps(args, got, expected):
-        delta = args[1]
-        if np.all(np.isin(np.round(got / delta, 9), (-1.0, 0.0, 1.0))) and \
-                np.any(np.abs(expected) > 1.5 * delta):
-            return "a jump of more than Δ needs a multiple of Δ in one event, not a single ±Δ"
-        return None
-
-    def truncation(args, got, expected):
-        delta = args[1]
-        if np.all(np.isclose(np.round(got / delta), got / delta)) and \
-                not _close(got, expected) and np.sum(np.abs(got)) > np.sum(np.abs(expected)):
-            return "events overshoot: round towards zero (trunc), not to the nearest multiple"
-        return None
-
-    return _compare(candidate, cases, lambda x, delta: send_on_delta(x, delta),
-                    (last_value, unit_steps, truncation))
+    return _compare(candidate, _cases(), lambda x, delta: send_on_delta(x, delta),
+                    (_name_mistake,))
