@@ -143,6 +143,11 @@ def test_composed_pairing_is_split_where_the_weight_has_a_kink():
     knots = np.concatenate([[0.0], find_zeros(dv, np.linspace(0.0, 30.0, 30001)), [30.0]])
     lows = np.minimum(v(knots[:-1]), v(knots[1:]))
     highs = np.maximum(v(knots[:-1]), v(knots[1:]))
+    levels = np.linspace(0.2, 1.3, 221)  # N_g from the monotone pieces = the zeros found
+    by_pieces = np.sum((lows[:, None] < levels) & (levels < highs[:, None]), axis=0)
+    grid = np.linspace(0.0, 30.0, 30001)
+    by_zeros = [find_zeros(lambda t, c=c: v(t) - c, grid).size for c in levels]
+    np.testing.assert_array_equal(by_pieces, by_zeros)
     for c in (0.5, 0.55, 1.0):
         exact = np.sum(cdf(highs - c, 0.05) - cdf(lows - c, 0.05))
         count = composed_pairing(lambda t, c=c: v(t) - c, dv, np.ones_like, 0.05, (0.0, 30.0))
