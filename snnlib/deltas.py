@@ -30,7 +30,7 @@ crossing_density
 composed_pairing
     :math:`\int \delta_\varepsilon(g)\,w(g')\,\varphi\,dt` by quadrature split at the kinks.
 find_zeros
-    The simple zeros of a function on a grid, refined to machine precision.
+    The sign-changing zeros of a function on a grid, refined to machine precision.
 """
 
 from __future__ import annotations
@@ -322,11 +322,15 @@ def composed_pairing(
 
     Notes
     -----
-    On a monotone piece around a zero, :math:`u = g(t)` turns the integral into
-    :math:`\int \delta_\varepsilon(u)\,\varphi(t(u))\,du`, so the error is
-    :math:`\tfrac12 m_2 \varepsilon^2\,\tfrac{d^2}{du^2}\varphi(t(u))|_{u=0} + O(\varepsilon^4)`.
-    The quadrature is split where :math:`g` crosses the kernel's kinks and edges
-    (located with :func:`find_zeros` on ``n_grid`` points), so no narrow peak is missed.
+    On a monotone piece around a simple zero, :math:`u = g(t)` turns the integral into
+    :math:`\int \delta_\varepsilon(u)\,\psi(u)\,du` with :math:`\psi(u) = \varphi(t(u))`
+    (``"both"``) or :math:`\psi(u) = \varphi(t(u))/|g'(t(u))|` (``None``), so for an even
+    kernel with second moment :math:`m_2` the error is
+    :math:`\tfrac12 m_2 \varepsilon^2\,\psi''(0) + o(\varepsilon^2)` when
+    :math:`\psi \in C^2` (chapter 3). The quadrature is split where :math:`g` crosses the
+    kernel's kinks and edges and where :math:`g' = 0` (the weight :math:`|g'|` has a kink
+    there), all located with :func:`find_zeros` on ``n_grid`` points, so no narrow peak is
+    missed; features narrower than the grid spacing can still be.
 
     Examples
     --------
@@ -345,7 +349,8 @@ def composed_pairing(
     grid = np.linspace(a, b, n_grid)
     h = family.half_width
     levels = set(family.kinks) | {-h, 0.0, h, -h / 4, h / 4, -h / 12, h / 12}
-    points = np.concatenate([find_zeros(lambda t, c=c: g(t) - c * eps, grid) for c in levels])
+    points = np.concatenate([find_zeros(lambda t, c=c: g(t) - c * eps, grid) for c in levels]
+                            + [find_zeros(dg, grid)])  # |g'| and max(±g', 0) kink where g' = 0
 
     def integrand(t: float) -> float:
         tt = np.array([t])
@@ -355,14 +360,18 @@ def composed_pairing(
 
 
 def find_zeros(g: Callable[[np.ndarray], np.ndarray], t: np.ndarray) -> np.ndarray:
-    r"""The simple zeros of :math:`g` on the grid ``t``, refined to machine precision.
+    r"""The zeros of :math:`g` at which it changes sign on the grid ``t``, refined to machine
+    precision.
 
-    Every grid interval where :math:`g` changes sign brackets a zero; all brackets are
+    Every grid interval with :math:`g(t_k)\,g(t_{k+1}) < 0` brackets a zero; all brackets are
     refined together by vectorized bisection until they cannot shrink further in float64.
-    Zeros where :math:`g` only touches 0 without changing sign (grazing, :math:`g' = 0`)
-    are *not* found — they are not simple zeros; chapter 3 shows why they must be treated
-    apart. Two zeros inside one grid interval cancel and are missed too: choose the grid
-    finer than the distance between zeros.
+    An interior grid point with :math:`g(t_k) = 0` exactly is returned as it is when
+    :math:`g(t_{k-1})\,g(t_{k+1}) < 0`. Every simple zero is found, and so is every zero of
+    odd order, such as the triple zero of :math:`t^3` at 0 (not simple, but counted once by
+    :math:`\delta(g)\,|g'|`). Not found: zeros where :math:`g` only touches 0 without changing
+    sign (grazing; chapter 3 shows why they must be treated apart), zeros at ``t[0]`` or
+    ``t[-1]`` (no sign change can be seen there), and two zeros inside one grid interval,
+    which cancel: choose the grid finer than the distance between zeros.
 
     Parameters
     ----------
@@ -380,6 +389,8 @@ def find_zeros(g: Callable[[np.ndarray], np.ndarray], t: np.ndarray) -> np.ndarr
     --------
     >>> find_zeros(np.sin, np.linspace(0.5, 7.0, 50)).round(12).tolist()
     [3.14159265359, 6.28318530718]
+    >>> find_zeros(lambda t: t**3 - t, np.linspace(-2.0, 2.0, 81)).tolist()  # on grid points
+    [-1.0, 0.0, 1.0]
     """
     check_callable(g, "g")
     t = check_finite_array(t, "t", ndim=1)

@@ -15,7 +15,7 @@ check_spike_train_pairing
 check_triangle
     :math:`\Lambda_\varepsilon(t)` (chapter 2) against :func:`snnlib.deltas.triangle`.
 check_find_zeros
-    The simple zeros of a function on a grid (chapter 3) against
+    The sign-changing zeros of a function on a grid (chapter 3) against
     :func:`snnlib.deltas.find_zeros`.
 check_lif_step
     The closed-form LIF step between events (chapter 4's warm-up).
