@@ -12,8 +12,9 @@ Verdict
     ``passed`` and a message; printing it gives one line.
 check_spike_train_pairing
     :math:`\langle s^{(n)}, \varphi\rangle` of a weighted spike train (chapter 1).
-check_triangle
-    :math:`\Lambda_\varepsilon(t)` (chapter 2) against :func:`snnlib.deltas.triangle`.
+check_triangle, check_order4_kernel
+    :math:`\Lambda_\varepsilon(t)` and the order-4 kernel (chapter 2) against
+    :func:`snnlib.deltas.triangle` and :func:`snnlib.deltas.order4`.
 check_find_zeros
     The simple zeros of a function on a grid (chapter 3) against
     :func:`snnlib.deltas.find_zeros`.
@@ -36,7 +37,7 @@ check_send_on_delta
 
 from snnlib.exercises._core import Verdict
 from snnlib.exercises.ch01 import check_spike_train_pairing
-from snnlib.exercises.ch02 import check_triangle
+from snnlib.exercises.ch02 import check_order4_kernel, check_triangle
 from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_lif_step
 from snnlib.exercises.ch05 import check_rate_jacobians
@@ -51,6 +52,7 @@ __all__ = [
     "check_cross_entropy_grad",
     "check_find_zeros",
     "check_lif_step",
+    "check_order4_kernel",
     "check_rate_jacobians",
     "check_send_on_delta",
     "check_spike_jump",
