@@ -50,6 +50,7 @@ from snnlib.plotting import (
     plot_sod,
     plot_threshold_crossings,
     plot_triangle_pairing,
+    plot_triangle_zoom,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "sod_explorer",
     "threshold_explorer",
     "triangle_explorer",
+    "triangle_zoom_explorer",
     "yinyang_point_explorer",
 ]
 
@@ -301,6 +303,22 @@ def triangle_explorer(
     return FrameExplorer(
         lambda eps: plot_triangle_pairing(eps, f, df, t_range),
         [Control("eps", _log_grid(0.01, 1.0, 6), "ε (ms)", 0.464, "{:.3g}")],
+        grids=grids,
+    )
+
+
+def triangle_zoom_explorer(
+    f: Callable[[np.ndarray], np.ndarray],
+    df: Callable[[np.ndarray], np.ndarray],
+    **grids: Sequence,
+) -> FrameExplorer:
+    """ε over two decades (0.01 … 1 ms, 13 log-spaced values) for
+    :func:`~snnlib.plotting.plot_triangle_zoom`: the window scales with ε, and a log–log
+    panel shows both errors against ε with the current ε marked."""
+    eps_grid = _log_grid(0.01, 1.0, 6)
+    return FrameExplorer(
+        lambda eps: plot_triangle_zoom(eps, f, df, eps_grid),
+        [Control("eps", eps_grid, "ε (ms)", 0.464, "{:.3g}")],
         grids=grids,
     )
 

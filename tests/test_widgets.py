@@ -240,3 +240,12 @@ def test_chapter_has_a_kernel_free_explorer_within_budget(path):
         if model["model_name"] == "LinkModel":
             source, target = model["state"]["source"], model["state"]["target"]
             assert source[1] == "index" and target[1] == "selected_index"
+
+
+def test_triangle_zoom_explorer_scales_the_window_with_eps():
+    from snnlib.plotting import plot_triangle_zoom
+
+    for eps in (0.01, 0.5):
+        axes = plot_triangle_zoom(eps, np.cos, lambda t: -np.sin(t), eps_grid=(0.01, 0.5))
+        assert axes[0].get_xlim() == pytest.approx((-2.5 * eps, 2.5 * eps))
+        plt.close("all")
