@@ -14,10 +14,10 @@ plot_nascent_deltas
     The triangle, box and Gaussian families for several widths.
 plot_convergence
     Errors against a width or step on log–log axes, with fitted and predicted power laws.
-plot_triangle_pairing
-    Λ_ε and Λ′_ε against a function, with the pairings and their limits.
+plot_triangle_pairing, plot_triangle_zoom
     Λ_ε and Λ′_ε against a function, with the pairings and their limits; the zoomed version
     with a window ±2.5 ε and a log–log panel of the errors.
+plot_threshold_crossings
     A membrane trace, its threshold crossings and the smoothed spike train δ_ε(v − ϑ)·w(v̇).
 plot_if_sampling
     A signal with Dirac impulses, its IF spikes and the residual potential against ±ϑ.
