@@ -372,9 +372,11 @@ def plot_triangle_zoom(
     for err, lead, color, name in ((err0, f2 / 12, "C0", "⟨Λ_ε, f⟩ − f(0)"),
                                    (err1, -f3 / 12, "C1", "⟨Λ′_ε, f⟩ + f′(0)")):
         negative = err < 0
-        ax.loglog(grid[~negative], err[~negative], "o", color=color, label=f"{name} > 0")
-        ax.loglog(grid[negative], -err[negative], "o", mfc="none", color=color,
-                  label=f"{name} < 0")
+        if np.any(~negative):
+            ax.loglog(grid[~negative], err[~negative], "o", color=color, label=f"{name} > 0")
+        if np.any(negative):
+            ax.loglog(grid[negative], -err[negative], "o", mfc="none", color=color,
+                      label=f"{name} < 0")
         ax.loglog(grid, abs(lead) * grid**2, "--", color=color, lw=1.0)
     ax.axvline(eps, color="0.4", lw=1.0)
     ax.plot([], [], "--", color="0.4", lw=1.0, label="leading terms ∝ ε²")
