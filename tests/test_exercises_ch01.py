@@ -105,3 +105,11 @@ def test_bump_derivative_not_implemented():
         raise NotImplementedError
 
     assert "not implemented yet" in check_bump_derivative(not_yet).message
+
+
+def test_spike_train_pairing_accepts_in_place_candidate():
+    def in_place(times, weights, phi, n):
+        weights *= (-1) ** n                     # changes its input
+        return float(np.sum(weights * phi.derivative(n)(times)))
+
+    assert check_spike_train_pairing(in_place).passed
