@@ -128,14 +128,21 @@ class TestFunction:
     ) -> TestFunction:
         """Build a test function from ``[φ, φ′, φ″, ...]`` given as callables.
 
-        Only as many derivatives as callables are known; asking for more raises
-        ``ValueError`` when the derivative is evaluated.
+        Nothing is checked: the caller promises that ``functions[k]`` is the k-th derivative
+        of ``functions[0]``, that all of them vanish outside ``support`` (quadrature against
+        regular distributions runs only over ``support``), and that φ is smooth. Only as many
+        derivatives as callables are known; asking for more raises ``ValueError`` when the
+        derivative is evaluated.
 
         Examples
         --------
-        >>> x2 = TestFunction.from_callables([lambda t: t**2, lambda t: 2 * t], (-1.0, 1.0))
-        >>> float(x2.derivative()(3.0))
-        6.0
+        The product :math:`t\\varphi(t)` of a bump with :math:`t`, and its first derivative:
+
+        >>> phi = bump(0.3, 1.0)
+        >>> t_phi = TestFunction.from_callables(
+        ...     [lambda t: t * phi(t), lambda t: phi(t) + t * phi.derivative()(t)], phi.support)
+        >>> round(float(t_phi.derivative()(0.0)), 12) == round(float(phi(0.0)), 12)
+        True
         """
         if isinstance(functions, Callable) or not isinstance(functions, Sequence):
             raise TypeError(

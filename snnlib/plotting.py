@@ -14,8 +14,9 @@ plot_nascent_deltas
     The triangle, box and Gaussian families for several widths.
 plot_convergence
     Errors against a width or step on log–log axes, with fitted and predicted power laws.
-plot_triangle_pairing
-    Λ_ε and Λ′_ε against a function, with the pairings and their limits.
+plot_triangle_pairing, plot_triangle_zoom
+    Λ_ε and Λ′_ε against a function, with the pairings and their limits; the zoomed version
+    with a window ±2.5 ε and a log–log panel of the errors.
 plot_threshold_crossings
     A membrane trace, its threshold crossings and the smoothed spike train δ_ε(v − ϑ)·w(v̇).
 plot_if_sampling
@@ -106,6 +107,7 @@ __all__ = [
     "plot_test_function",
     "plot_threshold_crossings",
     "plot_triangle_pairing",
+    "plot_triangle_zoom",
 ]
 
 
@@ -347,6 +349,53 @@ def plot_triangle_pairing(
     bottom.set_title(f"⟨Λ′_ε, f⟩ = {value:.6f}   (limit −f′(0) = {limit:.6f})\n"
                      f"error {_signed(value - limit)}, leading term −ε²f‴(0)/12 = "
                      f"{_signed(-(eps**2) * f3 / 12)}")
+    return axes
+
+
+def plot_triangle_zoom(
+    eps: float,
+    f: Callable[[np.ndarray], np.ndarray],
+    df: Callable[[np.ndarray], np.ndarray],
+    eps_grid: Sequence[float] = (0.01, 0.0215, 0.0464, 0.1, 0.215, 0.464, 1.0),
+) -> np.ndarray:
+    r""":func:`plot_triangle_pairing` on the window :math:`|t| \le 2.5\varepsilon`, which
+    scales with ε, above a log–log panel of both errors against ε (ε on ``eps_grid``, the
+    current ε marked) with their leading terms :math:`\varepsilon^2 f''(0)/12` and
+    :math:`-\varepsilon^2 f'''(0)/12` dashed. Open markers: negative errors.
+
+    Examples
+    --------
+    >>> axes = plot_triangle_zoom(0.1, np.cos, lambda t: -np.sin(t), eps_grid=(0.1, 1.0))
+    >>> axes[2].get_xlabel(), bool(axes[0].get_xlim()[1] <= 0.26)
+    ('ε (ms)', True)
+    """
+    fig = plt.figure(figsize=(7.0, 7.0), layout="constrained")
+    axes = np.array(fig.subplots(3, 1, height_ratios=(1.0, 1.0, 1.1)))
+    plot_triangle_pairing(eps, f, df, (-2.5 * eps, 2.5 * eps), axes[:2])
+    for ax in axes[:2]:
+        ax.set_xlim(-2.5 * eps, 2.5 * eps)
+    axes[0].set_xlabel("t (ms): the window is ±2.5 ε")
+    grid = np.asarray(eps_grid, dtype=float)
+    h = 1e-3
+    f2 = float(df(h) - df(-h)) / (2 * h)
+    f3 = float(df(h) - 2 * df(0.0) + df(-h)) / h**2
+    err0 = np.array([smoothed_pairing(f, e) - float(f(0.0)) for e in grid])
+    err1 = np.array([smoothed_pairing(f, e, derivative=True) + float(df(0.0)) for e in grid])
+    ax = axes[2]
+    for err, lead, color, name in ((err0, f2 / 12, "C0", "⟨Λ_ε, f⟩ − f(0)"),
+                                   (err1, -f3 / 12, "C1", "⟨Λ′_ε, f⟩ + f′(0)")):
+        negative = err < 0
+        if np.any(~negative):
+            ax.loglog(grid[~negative], err[~negative], "o", color=color, label=f"{name} > 0")
+        if np.any(negative):
+            ax.loglog(grid[negative], -err[negative], "o", mfc="none", color=color,
+                      label=f"{name} < 0")
+        ax.loglog(grid, abs(lead) * grid**2, "--", color=color, lw=1.0)
+    ax.axvline(eps, color="0.4", lw=1.0)
+    ax.plot([], [], "--", color="0.4", lw=1.0, label="leading terms ∝ ε²")
+    ax.set_xlabel("ε (ms)")
+    ax.set_ylabel("|error|")
+    ax.legend(frameon=False, fontsize="x-small", ncol=2)
     return axes
 
 

@@ -15,7 +15,7 @@ render_frame
     One figure drawn by a plotting call, as compact PNG bytes.
 FrameExplorer
     The widget: controls above nested stacks of frames, linked in the browser.
-pairing_explorer, triangle_explorer, threshold_explorer
+pairing_explorer, triangle_zoom_explorer, threshold_explorer
     The explorers of chapters 1, 2 and 3.
 burst_explorer
     The recurrent weight of chapter 4's self-exciting neuron across the balance
@@ -56,7 +56,7 @@ from snnlib.plotting import (
     plot_sod,
     plot_sod_band,
     plot_threshold_crossings,
-    plot_triangle_pairing,
+    plot_triangle_zoom,
 )
 
 __all__ = [
@@ -71,7 +71,7 @@ __all__ = [
     "sod_band_explorer",
     "sod_explorer",
     "threshold_explorer",
-    "triangle_explorer",
+    "triangle_zoom_explorer",
     "yinyang_decision_explorer",
 ]
 
@@ -298,17 +298,18 @@ def pairing_explorer(
     ], grids=grids)
 
 
-def triangle_explorer(
+def triangle_zoom_explorer(
     f: Callable[[np.ndarray], np.ndarray],
     df: Callable[[np.ndarray], np.ndarray],
-    t_range: tuple[float, float] = (-1.5, 1.5),
     **grids: Sequence,
 ) -> FrameExplorer:
     """ε over two decades (0.01 … 1 ms, 13 log-spaced values) for
-    :func:`~snnlib.plotting.plot_triangle_pairing`."""
+    :func:`~snnlib.plotting.plot_triangle_zoom`: the window scales with ε, and a log–log
+    panel shows both errors against ε with the current ε marked."""
+    eps_grid = _log_grid(0.01, 1.0, 6)
     return FrameExplorer(
-        lambda eps: plot_triangle_pairing(eps, f, df, t_range),
-        [Control("eps", _log_grid(0.01, 1.0, 6), "ε (ms)", 0.464, "{:.3g}")],
+        lambda eps: plot_triangle_zoom(eps, f, df, eps_grid),
+        [Control("eps", eps_grid, "ε (ms)", 0.464, "{:.3g}")],
         grids=grids,
     )
 

@@ -40,13 +40,15 @@ def test_registry_matches_the_chapters():
         assert f"{entry.check_name}({entry.function})" in stub
 
 
-def test_every_chapter_has_an_implement_exercise():
+def test_every_chapter_has_an_implement_exercise_and_labels_are_unique():
     chapters = {e.chapter for e in EXERCISES}
     assert chapters == set(range(1, 10))
+    labels = [e.label for e in EXERCISES]
+    assert len(labels) == len(set(labels))
 
 
 def test_exercise_lookup_names_the_labels():
-    with pytest.raises(KeyError, match="ex-implement-triangle"):
+    with pytest.raises(KeyError, match="ex-implement-order4"):
         exercise("ex-nothing")
 
 

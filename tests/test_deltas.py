@@ -1,5 +1,7 @@
 """Tests for snnlib.deltas: exact integrals, shapes, convergence rates, composition."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,11 +11,14 @@ from scipy import integrate
 from snnlib.convergence import fit_power_law
 from snnlib.deltas import (
     FAMILIES,
+    ORDER4,
+    TruncationWarning,
     box,
     composed_pairing,
     crossing_density,
     find_zeros,
     gaussian,
+    order4,
     smoothed_pairing,
     triangle,
     triangle_derivative,
@@ -237,3 +242,31 @@ def test_bad_arguments_of_helpers():
         find_zeros(np.sin, [1.0, 0.0])
     with pytest.raises(ValueError, match="t_span"):
         composed_pairing(np.sin, np.cos, np.cos, 0.1, (1.0, 0.0))
+
+
+def test_gaussian_truncation_warns_when_the_tail_matters():
+    def quartic(t):
+        return np.exp(t**4)
+
+    with pytest.warns(TruncationWarning, match="12 eps = 3.6"):
+        smoothed_pairing(quartic, 0.3, "gaussian")
+    with pytest.warns(TruncationWarning, match="not finite"):
+        smoothed_pairing(lambda t: np.inf if abs(t) > 1.5 else 1.0, 0.1, "gaussian")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # exponential growth is fine, and so is the compactly supported triangle
+        assert abs(smoothed_pairing(np.exp, 0.1, "gaussian") - np.exp(0.005)) < 1e-12
+        smoothed_pairing(quartic, 0.3, "triangle")
+        # the documented limitation: the probe cannot see growth beyond 32 eps
+        smoothed_pairing(quartic, 0.1, "gaussian")
+
+
+def test_order4_kernel_moments_and_order():
+    x = np.linspace(-1.0, 1.0, 200001)
+    k = order4(x, 1.0)
+    moments = [np.trapezoid(x**j * k, x) for j in (0, 2, 4)]
+    assert np.allclose(moments, [1.0, 0.0, -3.0 / 35.0], atol=1e-5)  # edges jump: O(h)
+    assert order4(np.array([-1.0, 1.0, 1.0 + 1e-15]), 1.0).tolist() == [-0.75, -0.75, 0.0]
+    eps = np.array([0.4, 0.2, 0.1])
+    err = np.array([smoothed_pairing(np.cos, e, ORDER4) - 1.0 for e in eps])
+    assert np.allclose(err / (-(eps**4) / 280), 1.0, atol=0.01)

@@ -1,22 +1,103 @@
-"""The check of chapter 2's "Implement …" exercise accepts correct code and names the mistakes."""
+"""The checks of chapter 2's exercises accept correct code and name the typical mistakes."""
 
 import numpy as np
+import pytest
 
-from snnlib.exercises import check_triangle
+from snnlib.exercises import check_order4_kernel, check_triangle
 
 
 def not_yet(*args):
     raise NotImplementedError
 
 
-def test_triangle():
-    def good(t, eps):
-        return np.maximum(0.0, 1.0 - np.abs(t) / eps) / eps
+def good_triangle(t, eps):
+    return np.maximum(0.0, 1.0 - np.abs(t) / eps) / eps
 
-    assert check_triangle(good).passed
-    assert "integrates to" in check_triangle(lambda t, eps: good(t, eps) * eps).message
-    assert "not even" in check_triangle(lambda t, eps: good(t, eps) * (1 + 0.5 * t / eps)).message
-    outside = check_triangle(lambda t, eps: good(t, eps) + 0.1 * (np.abs(t) >= eps))
+
+def test_triangle():
+    assert check_triangle(good_triangle).passed
+    assert "integrates to" in check_triangle(lambda t, eps: good_triangle(t, eps) * eps).message
+    assert "not even" in check_triangle(
+        lambda t, eps: good_triangle(t, eps) * (1 + 0.5 * t / eps)).message
+    outside = check_triangle(lambda t, eps: good_triangle(t, eps) + 0.1 * (np.abs(t) >= eps))
     assert not outside.passed and "|t| ≥ ε" in outside.message
     assert "not implemented yet" in check_triangle(not_yet).message
-    assert "returned shape" in check_triangle(lambda t, eps: good(t, eps)[:-1]).message
+    assert "returned shape" in check_triangle(lambda t, eps: good_triangle(t, eps)[:-1]).message
+
+
+def test_triangle_names_full_width_and_loops():
+    assert "full width" in check_triangle(lambda t, eps: good_triangle(t, eps / 2)).message
+    loop = check_triangle(
+        lambda t, eps: np.array([max(0.0, 1.0 - abs(x) / eps) / eps for x in t]))
+    assert not loop.passed and "Python loop" in loop.message
+    assert "integrates to" in check_triangle(
+        lambda t, eps: np.maximum(0.0, 1.0 - np.abs(t) / eps) / eps**2).message
+
+
+def good_kernel(t, eps):
+    x = t / eps
+    return np.where(np.abs(x) <= 1.0, (9.0 - 15.0 * x**2) / 8.0, 0.0) / eps
+
+
+def kernel_in_place(t, eps):
+    t /= eps                                   # changes its input
+    np.square(t, out=t)
+    return np.where(t <= 1.0, (9.0 - 15.0 * t) / 8.0, 0.0) / eps
+
+
+def kernel_piecewise(t, eps):
+    x = np.asarray(t, dtype=float) / eps
+    inside = np.abs(x) <= 1.0
+    out = np.zeros(x.shape)
+    out[inside] = 9.0 / 8.0 - 15.0 / 8.0 * x[inside] ** 2
+    return out / eps
+
+
+@pytest.mark.parametrize("candidate", [good_kernel, kernel_in_place, kernel_piecewise])
+def test_order4_kernel_accepts_correct_code(candidate):
+    verdict = check_order4_kernel(candidate)
+    assert verdict.passed, verdict.message
+    assert "measured order 4.0" in verdict.message
+
+
+def wrong(formula, support=lambda x: np.abs(x) <= 1.0):
+    def kernel(t, eps):
+        x = t / eps
+        return np.where(support(x), formula(x), 0.0) / eps
+    return kernel
+
+
+CATALOGUE = {
+    "the factor 1/ε is missing": lambda t, eps: good_kernel(t, eps) * eps,
+    "divided by ε²": lambda t, eps: good_kernel(t, eps) / eps,
+    "ε taken as the full width": lambda t, eps: good_kernel(t, eps / 2),
+    "sign is reversed": lambda t, eps: -good_kernel(t, eps),
+    "wrong normalisation: it integrates to 2": wrong(lambda x: (9.0 - 15.0 * x**2) / 4.0),
+    "an order-2 kernel: second moment m₂ = 0.2": wrong(lambda x: 0.75 * (1.0 - x**2)),
+    "an order-2 kernel: second moment m₂ = 0.1667": wrong(lambda x: 1.0 - np.abs(x)),
+    "nonzero outside the support": lambda t, eps: (9.0 - 15.0 * (t / eps) ** 2) / 8.0 / eps,
+    "not even": wrong(lambda x: (9.0 - 15.0 * x**2) / 8.0, lambda x: x <= 1.0),  # no abs
+    "wrong value at |t| = ε only": wrong(lambda x: (9.0 - 15.0 * x**2) / 8.0,
+                                         lambda x: np.abs(x) < 1.0),
+    "Python loop": lambda t, eps: np.array([float(good_kernel(np.array(x), eps)) for x in t]),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(CATALOGUE))
+def test_order4_kernel_names_each_mistake(mistake):
+    verdict = check_order4_kernel(CATALOGUE[mistake])
+    assert not verdict.passed
+    assert mistake in verdict.message, verdict.message
+
+
+def test_order4_kernel_not_implemented():
+    assert "not implemented yet" in check_order4_kernel(not_yet).message
+
+
+def test_triangle_accepts_in_place_candidate():
+    def in_place(t, eps):
+        np.abs(t, out=t)                         # changes its input
+        t /= eps
+        return np.maximum(0.0, 1.0 - t) / eps
+
+    assert check_triangle(in_place).passed

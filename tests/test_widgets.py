@@ -20,7 +20,6 @@ from snnlib.plotting import (
     plot_pairing_under_shift,
     plot_sod,
     plot_threshold_crossings,
-    plot_triangle_pairing,
 )
 from snnlib.widgets import (
     Control,
@@ -33,7 +32,6 @@ from snnlib.widgets import (
     render_frame,
     sod_explorer,
     threshold_explorer,
-    triangle_explorer,
     yinyang_decision_explorer,
 )
 
@@ -77,6 +75,15 @@ def check_structure(explorer):
             assert (id(widget), "index", id(stack), "selected_index") in linked
     assert len(linked) == len(explorer.links) == sum(len(s) for s in levels)
     assert all(type(link).__name__ == "Link" for link in explorer.links)
+
+
+def test_threshold_explorer():
+    ex = threshold_explorer(np.sin, np.cos, (0.0, 10.0), threshold=0.5, theta=(0.5, 0.9),
+                            eps=(0.05,))
+    check_structure(ex)
+    assert ex.controls[0].default == 0.5
+    assert ex.frame(theta=0.9, eps=0.05) == render_frame(
+        lambda: plot_threshold_crossings(np.sin, np.cos, 0.9, 0.05, (0.0, 10.0)))
 
 
 def test_render_frame_is_deterministic_and_compact():
@@ -149,19 +156,6 @@ def test_pairing_explorer():
     assert ex.frame(shift=1.0, width=1.5) == render_frame(
         lambda: plot_pairing_under_shift(SpikeTrain(times, weights), bump(5.0, 1.5), 1.0,
                                          (0.0, 10.0), (0.0, 1.0)))
-
-
-def test_triangle_and_threshold_explorers():
-    ex = triangle_explorer(np.cos, lambda t: -np.sin(t), eps=(0.05, 0.5))
-    check_structure(ex)
-    assert ex.frame(eps=0.05) == render_frame(
-        lambda: plot_triangle_pairing(0.05, np.cos, lambda t: -np.sin(t), (-1.5, 1.5)))
-    ex = threshold_explorer(np.sin, np.cos, (0.0, 10.0), threshold=0.5, theta=(0.5, 0.9),
-                            eps=(0.05,))
-    check_structure(ex)
-    assert ex.controls[0].default == 0.5
-    assert ex.frame(theta=0.9, eps=0.05) == render_frame(
-        lambda: plot_threshold_crossings(np.sin, np.cos, 0.9, 0.05, (0.0, 10.0)))
 
 
 def test_sampling_explorers():
@@ -260,3 +254,10 @@ def test_sod_band_explorer():
             assert "≤ TV/Δ" in axes[0].get_title()
             assert "> 0" in axes[1].get_title()
             plt.close(axes[0].figure)
+def test_triangle_zoom_explorer_scales_the_window_with_eps():
+    from snnlib.plotting import plot_triangle_zoom
+
+    for eps in (0.01, 0.5):
+        axes = plot_triangle_zoom(eps, np.cos, lambda t: -np.sin(t), eps_grid=(0.01, 0.5))
+        assert axes[0].get_xlim() == pytest.approx((-2.5 * eps, 2.5 * eps))
+        plt.close("all")

@@ -1,15 +1,16 @@
-"""The check of chapter 1's "Implement …" exercise: a spike train's derivatives."""
+"""The checks of chapter 1's exercises: a spike train's derivatives (warm-up) and the bump's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import numpy as np
+from numpy.polynomial import Polynomial
 
 from snnlib.distributions import SpikeTrain, TestFunction, bump
-from snnlib.exercises._core import Verdict, _compare
+from snnlib.exercises._core import Verdict, _close, _compare
 
-__all__ = ["check_spike_train_pairing"]
+__all__ = ["check_bump_derivative", "check_spike_train_pairing"]
 
 
 def check_spike_train_pairing(
@@ -18,6 +19,10 @@ def check_spike_train_pairing(
     r"""Check ``candidate(times, weights, phi, n)``
     :math:`= \langle s^{(n)}, \varphi\rangle = (-1)^n \sum_i w_i \varphi^{(n)}(t_i)` for
     :math:`s = \sum_i w_i\delta(t - t_i)` and a :class:`snnlib.distributions.TestFunction`.
+
+    Names: the sign :math:`(-1)^n` missing, always "−" (or −1 for every n ≥ 1), φ used for
+    :math:`\varphi^{(n)}` (with or without the sign), the weights ignored, the mean over the
+    spikes instead of the sum.
 
     Examples
     --------
@@ -35,14 +40,23 @@ def check_spike_train_pairing(
         return SpikeTrain(times, weights).derivative(n).pair(phi)
 
     def sign(args, got, expected):
-        if args[3] % 2 and np.isclose(float(got), -float(expected)):
-            return "the sign (−1)ⁿ of the derivative's pairing is missing"
+        if np.isclose(float(got), -float(expected)) and float(expected) != 0:
+            if args[3] % 2:
+                return "the sign (−1)ⁿ of the derivative's pairing is missing"
+            return ("the sign must be (−1)ⁿ, + for even n: a fixed '−' (or −1 for every "
+                    "n ≥ 1) is wrong at n = 0 and n = 2")
         return None
 
     def order(args, got, expected):
         times, weights, phi, n = args
-        if n and np.isclose(float(got), float(np.sum(weights * phi(times)))):
+        plain = float(np.sum(weights * phi(times)))
+        if n and np.isclose(abs(float(got)), abs(plain)):
             return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
+        return None
+
+    def mean(args, got, expected):
+        if np.isclose(float(got) * len(args[0]), float(expected)):
+            return "the mean over the spikes instead of the sum Σᵢ"
         return None
 
     def weights_used(args, got, expected):
@@ -51,4 +65,135 @@ def check_spike_train_pairing(
             return "the weights w_i are ignored"
         return None
 
-    return _compare(candidate, cases, reference, (sign, order, weights_used))
+    return _compare(candidate, cases, reference, (sign, order, mean, weights_used))
+
+
+def _bump_variant(t: np.ndarray, n: int, center: float, width: float, *, steps: int | None = None,
+                  power: int | None = None, coefficient_shift: int = 0, keep_first: bool = True,
+                  keep_second: bool = True, two_x_sign: float = -1.0,
+                  chain: int | None = None) -> np.ndarray:
+    r"""ψ⁽ⁿ⁾ as the recursion gives it, or as a typical slip in it gives it (zero outside).
+
+    ``steps`` recursion steps (default n), denominator :math:`(1 - x^2)^{\text{power}}`
+    (default 2n), coefficient :math:`4(k + \text{shift})x(1 - x^2)` for :math:`p_{k+1}`, the
+    two terms kept or dropped, the sign of :math:`2x`, and the chain factor
+    :math:`w^{-\text{chain}}` (default n).
+    """
+    steps = n if steps is None else steps
+    power = 2 * n if power is None else power
+    chain = n if chain is None else chain
+    one_minus_x2, x_poly = Polynomial([1.0, 0.0, -1.0]), Polynomial([0.0, 1.0])
+    p = Polynomial([1.0])
+    for k in range(steps):
+        first = p.deriv() * one_minus_x2**2 if keep_first else 0.0
+        second = 4 * (k + coefficient_shift) * x_poly * one_minus_x2 if keep_second else 0.0
+        p = first + (second + two_x_sign * 2 * x_poly) * p
+    x = (np.asarray(t, dtype=float) - center) / width
+    out = np.zeros(x.shape)
+    inside = np.abs(x) < 1.0
+    s = 1.0 - x[inside] ** 2
+    out[inside] = p(x[inside]) * np.exp(1.0 - 1.0 / s - power * np.log(s))
+    return out / float(width) ** chain
+
+
+def check_bump_derivative(
+    candidate: Callable[[np.ndarray, int, float, float], np.ndarray]
+) -> Verdict:
+    r"""Check ``candidate(t, n, center, width)`` :math:`= \varphi^{(n)}(t)` for the bump.
+
+    .. math::
+
+        \varphi(t) = \psi\Bigl(\frac{t - c}{w}\Bigr),\quad
+        \varphi^{(n)}(t) = w^{-n}\,\frac{p_n(x)\,\psi(x)}{(1 - x^2)^{2n}},\quad
+        p_{n+1} = p_n'(1 - x^2)^2 + \bigl(4nx(1 - x^2) - 2x\bigr)p_n,\ p_0 = 1,
+
+    with :math:`x = (t - c)/w` and 0 for :math:`|x| \ge 1`, compared with
+    ``bump(center, width).derivative(n)(t)`` for n = 0…5 on grids that hit :math:`x = 0`
+    and :math:`x = \pm1` exactly. Named mistakes: not zero at or outside the support, a wrong
+    chain factor, the centre ignored, off by one in n (the answer is :math:`\psi^{(n\pm1)}`,
+    or the loop runs n ± 1 times), the coefficient :math:`4(n+1)` for :math:`4n`, a dropped
+    term of the recursion, the sign of :math:`2x`, the denominator :math:`(1 - x^2)^n`.
+
+    Examples
+    --------
+    >>> def bump_derivative(t, n, center=0.0, width=1.0):
+    ...     return bump(center, width).derivative(n)(t) * width**n   # chain factor forgotten
+    >>> print(check_bump_derivative(bump_derivative))
+    bump_derivative: not yet — wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0 (case 6)
+    """
+    grid = np.linspace(-1.5, 1.5, 61)      # step 0.05: hits 0 and ±1 exactly
+    cases = [(grid, n, 0.0, 1.0) for n in (0, 1, 2, 3, 5)]
+    cases += [(np.linspace(-1.5, 2.5, 81), 2, 0.5, 2.0),
+              (np.linspace(-1.2, 0.8, 41), 3, -0.2, 0.5),
+              (np.array([[-0.5, 0.0], [0.25, 1.0]]), 1, 0.0, 1.0)]
+
+    def reference(t, n, center, width):
+        return bump(center, width).derivative(n)(t)
+
+    def inside_mask(args):
+        t, _, c, w = args
+        return np.abs((np.asarray(t) - c) / w) < 1.0
+
+    def support(args, got, expected):
+        outside = ~inside_mask(args)
+        if np.any(outside) and not np.all(got[outside] == 0):
+            return ("not zero at or outside the support |t − c| ≥ w: the formula divides by "
+                    "1 − x² = 0 at x = ±1 and is not the bump outside; set those values to 0")
+        return None
+
+    variants = [
+        ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0", {"chain": 0}),
+        ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^+n", {"chain": "-n"}),
+        ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^−1", {"chain": 1}),
+        ("off by one in n: this is the derivative of order n + 1", {"steps": +1, "power": +1}),
+        ("off by one in n: this is the derivative of order n − 1", {"steps": -1, "power": -1}),
+        ("off by one in n: the recursion ran n + 1 times", {"steps": +1}),
+        ("off by one in n: the recursion ran n − 1 times", {"steps": -1}),
+        ("off by one in the recursion: p_{k+1} from p_k needs 4k x(1 − x²), not 4(k + 1)",
+         {"coefficient_shift": 1}),
+        ("off by one in the recursion: p_{k+1} from p_k needs 4k x(1 − x²), not 4(k − 1)",
+         {"coefficient_shift": -1}),
+        ("dropped term of the recursion: p_n′(1 − x²)²", {"keep_first": False}),
+        ("dropped term of the recursion: 4n x(1 − x²) p_n", {"keep_second": False}),
+        ("sign: the recursion has −2x p_n (from ψ′ = −2xψ/(1 − x²)²), not +2x",
+         {"two_x_sign": 1.0}),
+        ("the denominator is (1 − x²)^{2n}, not (1 − x²)^n", {"power": "n"}),
+    ]
+
+    def recursion(args, got, expected):
+        t, n, c, w = args
+        inside = inside_mask(args)
+        for message, change in variants:
+            kwargs = {}
+            for key, value in change.items():
+                if key in ("steps", "power") and isinstance(value, int):
+                    default = n if key == "steps" else 2 * n
+                    unit = 1 if key == "steps" else 2
+                    kwargs[key] = default + unit * value
+                elif value == "-n":
+                    kwargs[key] = -n
+                elif value == "n":
+                    kwargs[key] = n
+                else:
+                    kwargs[key] = value
+            if kwargs.get("steps", 0) < 0 or kwargs.get("power", 0) < 0:
+                continue
+            wrong = _bump_variant(t, n, c, w, **kwargs)
+            if not _close(wrong[inside], expected[inside]) and _close(got[inside], wrong[inside]):
+                return message
+        return None
+
+    def centre(args, got, expected):
+        t, n, c, w = args
+        if c != 0 and _close(got, _bump_variant(t, n, 0.0, w)):
+            return "the centre is ignored: x = (t − c)/w"
+        if c != 0 and _close(got, _bump_variant(t, n, -c, w)):
+            return "the shift has the wrong sign: x = (t − c)/w, not (t + c)/w"
+        return None
+
+    def overall_sign(args, got, expected):
+        if _close(got, -expected):
+            return "the overall sign is reversed"
+        return None
+
+    return _compare(candidate, cases, reference, (centre, support, recursion, overall_sign))

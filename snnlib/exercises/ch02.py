@@ -1,4 +1,4 @@
-"""The check of chapter 2's "Implement …" exercise: the triangle."""
+"""The checks of chapter 2's exercises: the triangle (warm-up) and the order-4 kernel."""
 
 from __future__ import annotations
 
@@ -6,14 +6,29 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snnlib.deltas import triangle
+from snnlib.deltas import order4, triangle
 from snnlib.exercises._core import Verdict, _close, _compare
 
-__all__ = ["check_triangle"]
+__all__ = ["check_order4_kernel", "check_triangle"]
+
+
+class _NoLoop(np.ndarray):
+    """An array that refuses Python-level iteration, so a list comprehension over t shows."""
+
+    def __iter__(self):
+        raise TypeError("a Python loop over t (list comprehension or for): use numpy's "
+                        "elementwise operations instead")
+
+
+def _no_loop(t: np.ndarray) -> np.ndarray:
+    return np.asarray(t, dtype=float).view(_NoLoop)
 
 
 def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
     r"""Check ``candidate(t, eps)`` :math:`= \Lambda_\varepsilon(t)` for arrays ``t``.
+
+    Names: no ``1/ε`` or ``1/ε²`` (the area), ε taken as the full width, nonzero for
+    :math:`|t| \ge \varepsilon`, not even, and a Python loop over ``t``.
 
     Examples
     --------
@@ -22,13 +37,19 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
     >>> print(check_triangle(my_triangle))
     my_triangle: not yet — not normalised: it integrates to 0.5, Λ_ε must integrate to 1 (case 1)
     """
-    cases = [(np.linspace(-1.0, 1.0, 2001), eps) for eps in (0.5, 0.1, 2.0)]
-    cases.append((np.array([[-0.3, 0.0], [0.1, 0.7]]), 0.4))
+    cases = [(_no_loop(np.linspace(-1.0, 1.0, 2001)), eps) for eps in (0.5, 0.1, 2.0)]
+    cases.append((_no_loop(np.array([[-0.3, 0.0], [0.1, 0.7]])), 0.4))
+
+    def full_width(args, got, expected):
+        t, eps = args
+        if _close(got, triangle(t, eps / 2)):
+            return "ε taken as the full width: Λ_ε has half-width ε, support (−ε, ε)"
+        return None
 
     def normalisation(args, got, expected):
         t, eps = args
         if t.ndim == 1 and np.all(np.abs(t[[0, -1]]) >= eps):
-            area = np.trapezoid(got, t)
+            area = np.trapezoid(got, np.asarray(t))
             if not np.isclose(area, 1.0, rtol=1e-3):
                 return f"not normalised: it integrates to {area:.3g}, Λ_ε must integrate to 1"
         return None
@@ -45,4 +66,99 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
             return "not even: Λ_ε(−t) must equal Λ_ε(t)"
         return None
 
-    return _compare(candidate, cases, triangle, (support, evenness, normalisation))
+    return _compare(candidate, cases, triangle, (full_width, support, evenness, normalisation))
+
+
+def _moments(t: np.ndarray, values: np.ndarray, h: float) -> np.ndarray:
+    """m_0, m_2, m_4 of a kernel sampled at cell midpoints (spacing h, in units of eps)."""
+    return np.array([np.sum(t**j * values) * h for j in (0, 2, 4)])
+
+
+def _measured_order(candidate: Callable, eps_values=(0.4, 0.2)) -> float:
+    """The order p of ⟨K_ε, cos⟩ − 1 ∝ ε^p from two widths, by the midpoint rule."""
+    errors = []
+    for eps in eps_values:
+        h = eps / 4000
+        t = -1.5 * eps + h * (np.arange(12000) + 0.5)
+        values = np.asarray(candidate(_no_loop(t.copy()), eps), dtype=float)
+        errors.append(abs(np.sum(values * np.cos(t)) * h - 1.0))
+    return float(np.log(errors[0] / errors[1]) / np.log(eps_values[0] / eps_values[1]))
+
+
+def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
+    r"""Check ``candidate(t, eps)`` :math:`= K_4(t/\varepsilon)/\varepsilon`, the order-4 kernel.
+
+    :math:`K_4(x) = (9 - 15x^2)/8` for :math:`|x| \le 1` (closed: :math:`K_4(\pm1) = -3/4`),
+    0 outside; compared with :func:`snnlib.deltas.order4` on grids that hit :math:`t = 0` and
+    :math:`t = \pm\varepsilon` exactly. A disagreement is explained where a typical mistake
+    fits: a missing or squared ``1/ε``, ε as the full width, a wrong normalisation or sign, an
+    order-2 kernel (:math:`m_2 \ne 0`, measured error order 2), not even, nonzero outside the
+    support, the wrong value at :math:`|t| = \varepsilon` (``<`` for ``≤``), a Python loop.
+    A correct kernel's measured order (pairing with cos at ε = 0.4 and 0.2) is reported.
+
+    Examples
+    --------
+    >>> def kernel(t, eps):
+    ...     x = t / eps
+    ...     return np.where(np.abs(x) <= 1, (9 - 15 * x**2) / 8, 0.0)   # forgot 1/eps
+    >>> print(check_order4_kernel(kernel))
+    kernel: not yet — the factor 1/ε is missing: K_4(t/ε)/ε has area 1 for every ε (case 1)
+    """
+    h = 1.0 / 4000
+    moment_grid = -1.5 + h * (np.arange(12000) + 0.5)  # cell midpoints, never on ±1
+    cases = [(_no_loop(np.linspace(-0.5, 0.5, 201)), 0.25),          # hits 0, ±ε exactly
+             (_no_loop(moment_grid * 0.5), 0.5),
+             (_no_loop(np.linspace(-3.0, 3.0, 61)), 2.0),
+             (_no_loop(np.array([[-0.3, 0.0], [0.4, 0.7]])), 0.4)]
+
+    def matches(got, other):
+        return _close(got, np.asarray(other, dtype=float))
+
+    def factor(args, got, expected):
+        t, eps = args
+        if matches(got, expected * eps):
+            return "the factor 1/ε is missing: K_4(t/ε)/ε has area 1 for every ε"
+        if matches(got, expected / eps):
+            return "divided by ε²: the scaling is K_4(t/ε)/ε, one factor 1/ε"
+        if matches(got, order4(t, eps / 2)):
+            return "ε taken as the full width: the support is |t| ≤ ε (half-width ε)"
+        if matches(got, -expected):
+            return "the sign is reversed: K_4(0) = 9/8 > 0, the kernel is negative near |x| = 1"
+        return None
+
+    def outside(args, got, expected):
+        t, eps = args
+        if np.any(got[np.abs(t) > eps] != 0):
+            return "nonzero outside the support: K_4 vanishes for |t| > ε"
+        return None
+
+    def evenness(args, got, expected):
+        t = args[0]
+        if t.ndim == 1 and not _close(got, got[::-1]):
+            return "not even: K_4(−x) must equal K_4(x), so that the odd moments vanish"
+        return None
+
+    def edge(args, got, expected):
+        t, eps = args
+        at_edge = np.isclose(np.abs(t), eps, rtol=1e-12, atol=0)
+        if np.any(at_edge) and _close(got[~at_edge], expected[~at_edge]):
+            return ("wrong value at |t| = ε only: the support is closed, K_4(±1) = −3/4 "
+                    "(< used for ≤?)")
+        return None
+
+    def moments(args, got, expected):
+        eps = 0.5
+        values = np.asarray(candidate(_no_loop(moment_grid * eps), eps), dtype=float)
+        m0, m2, _ = _moments(moment_grid, values * eps, h)
+        if not np.isclose(m0, 1.0, atol=1e-4):
+            return f"wrong normalisation: it integrates to {m0:.4g}, must be 1"
+        if not np.isclose(m2, 0.0, atol=1e-4):
+            return (f"an order-2 kernel: second moment m₂ = {m2:.4g}, must be 0 for order 4 "
+                    f"(measured error order {_measured_order(candidate):.2f})")
+        return None
+
+    verdict = _compare(candidate, cases, order4, (factor, evenness, outside, edge, moments))
+    if not verdict.passed:
+        return verdict
+    return Verdict(verdict.name, True,
+                   f"{verdict.message}; measured order {_measured_order(candidate):.2f} (4)")

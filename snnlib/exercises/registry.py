@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from snnlib.exercises._core import Verdict
-from snnlib.exercises.ch01 import check_spike_train_pairing
-from snnlib.exercises.ch02 import check_triangle
+from snnlib.exercises.ch01 import check_bump_derivative
+from snnlib.exercises.ch02 import check_order4_kernel
 from snnlib.exercises.ch03 import check_find_zeros
 from snnlib.exercises.ch04 import check_first_crossing
 from snnlib.exercises.ch05 import check_backward_sweep
@@ -45,8 +45,8 @@ class Exercise:
 
     Examples
     --------
-    >>> exercise("ex-implement-triangle").function
-    'my_triangle'
+    >>> exercise("ex-implement-order4").function
+    'my_order4'
     """
 
     chapter: int
@@ -64,12 +64,12 @@ class Exercise:
 
 #: Every "Implement …" exercise of the book, in the order of the chapters.
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise(1, "book/ch01_distributions.ipynb", "ex-implement-spike-pairing",
-             "Implement the derivatives of a spike train",
-             "pairing", check_spike_train_pairing),
-    Exercise(2, "book/ch02_triangle.ipynb", "ex-implement-triangle",
-             "Implement the triangle",
-             "my_triangle", check_triangle),
+    Exercise(1, "book/ch01_distributions.ipynb", "ex-implement-bump-derivatives",
+             "Implement the bump's derivatives",
+             "bump_derivative", check_bump_derivative),
+    Exercise(2, "book/ch02_triangle.ipynb", "ex-implement-order4",
+             "Implement an order-4 kernel",
+             "my_order4", check_order4_kernel),
     Exercise(3, "book/ch03_composition.ipynb", "ex-implement-zeros",
              "Implement spike detection on a trace",
              "zeros", check_find_zeros),
@@ -79,7 +79,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(5, "book/ch05_adjoint.ipynb", "ex-implement-sweep",
              "Implement the discrete backward sweep",
              "backward_sweep", check_backward_sweep),
-    Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-sweep",
+    Exercise(6, "book/ch06_eventprop.ipynb", "ex-implement-sweep-step",
              "Implement one step of the recurrent backward sweep",
              "sweep", check_sweep_step),
     Exercise(7, "book/ch07_learning.ipynb", "ex-implement-loss",
