@@ -490,7 +490,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line (``python -m snnlib.course --help``)."""
     parser = argparse.ArgumentParser(prog="python -m snnlib.course", description=__doc__
                                      .split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     metavar="{exercises,student,grade}")
     listing = commands.add_parser("exercises", help="list the book's Implement exercises")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     student = commands.add_parser("student", help="write the student edition")
