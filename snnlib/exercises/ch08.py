@@ -30,7 +30,8 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     every named mistake gives a different number. Named mistakes: a
     missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
     (told apart from a dropped partial sum by a probe on a constant input), a dropped first or
-    last partial sum, the interval form :math:`\max_n P_n - \min_n P_n`, the :math:`L^1` norm, the largest sample.
+    last partial sum, the interval form :math:`\max_n P_n - \min_n P_n`, the :math:`L^1` norm,
+    the largest sample.
 
     Examples
     --------
@@ -69,7 +70,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
             return None
         try:  # on a constant input the partial means stay at 1, the sums grow to 4
             probe = float(np.asarray(candidate(np.ones(4), 1.0), dtype=float))
-        except Exception:  # noqa: BLE001 — any failure on the probe: not this mistake
+        except Exception:  # any failure on the probe: not this mistake
             return None
         if np.isclose(probe, 1.0):
             return "these are partial means P_n/n, not partial sums: the norm is max |Σ_{k≤n} " \
