@@ -309,6 +309,24 @@ def if_tolerance(x, threshold, dt, leak):
     return out
 
 
+def _closed_form(pin=True, swap=False, roll=False):
+    """The exercise's closed form for α = 0 (the loop with a leak), with one slip."""
+    def candidate(x, threshold, dt, leak):
+        if leak > 0:
+            return if_mod(x, threshold, dt, leak)
+        F = np.cumsum(x) * dt / threshold
+        cell = np.floor(F)
+        before = np.roll(cell, 1) if roll else np.concatenate([[0.0], cell[:-1]])
+        integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
+        event = (cell != before) | integer
+        b = ((cell > before) if swap else (cell < before)) & ~integer
+        last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
+        k = cell + np.where(last >= 0, b[np.maximum(last, 0)], 0)
+        return threshold * np.diff(k, prepend=0.0)
+    candidate.__name__ = f"closed_form_pin{pin}_swap{swap}_roll{roll}"
+    return candidate
+
+
 CATALOGUE = [
     (if_strict, "not >"),
     (if_subtract, "reset by subtraction"),
@@ -334,6 +352,9 @@ CATALOGUE = [
     (if_reversed, "backwards in time"),
     (if_subtract_one, "subtracts only one ϑ"),
     (if_tolerance, "tolerance in the test"),
+    (_closed_form(pin=False), "integer pin"),
+    (_closed_form(swap=True), "wrong end"),
+    (_closed_form(roll=True), "np.roll"),
     (lambda x, threshold, dt, leak: x[:-1], "shape"),
 ]
 
@@ -346,7 +367,7 @@ def test_integrate_and_fire_mistakes(candidate, fragment):
 
 
 
-@pytest.mark.parametrize("candidate", [if_mod, if_mod_fmod, if_mod_in_place])
+@pytest.mark.parametrize("candidate", [if_mod, if_mod_fmod, if_mod_in_place, _closed_form()])
 def test_integrate_and_fire_correct(candidate):
     verdict = check_integrate_and_fire(candidate)
     assert verdict.passed and "correct" in str(verdict), verdict.message

@@ -148,6 +148,32 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
     return out
 
 
+def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = True,
+                   swap: bool = False, roll: bool = False) -> np.ndarray:
+    """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
+    the ends of the clamp swapped, or the previous cell taken by ``np.roll`` (wrapping around)."""
+    F = np.cumsum(np.asarray(x, dtype=float)) * (dt / threshold)
+    cell = np.floor(F)
+    before = np.roll(cell, 1) if roll else np.concatenate([[0.0], cell])[:-1]
+    integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
+    event = (cell != before) | integer
+    b = ((cell > before) if swap else (cell < before)) & ~integer
+    last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
+    k = cell + np.where(last >= 0, b[np.maximum(last, 0)], False)
+    return threshold * np.diff(k, prepend=0.0)
+
+
+#: Slips of the closed form (no leak) and what the check says about each.
+_CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
+    (dict(pin=False), "the closed form misses the integer pin: when F_n is an integer the "
+                      "potential sits exactly on a multiple of ϑ and IF fires, k_n = F_n"),
+    (dict(swap=True), "the clamp lands on the wrong end: when ⌊F⌋ moves up the count lands on "
+                      "⌊F_n⌋, when it moves down on ⌈F_n⌉ (the nearest admissible count)"),
+    (dict(roll=True), "np.roll wraps the last cell around to n = 0; before the first sample the "
+                      "count is k_0 = F_0 = 0"),
+)
+
+
 #: The catalogue of simulated mistakes and what the check says about each.
 _MISTAKES: tuple[tuple[dict, str], ...] = (
     (dict(fire=">"), "fires only when |u| > ϑ: a potential exactly at ±ϑ (or at a multiple of "
@@ -210,7 +236,9 @@ def check_integrate_and_fire(
     subtracting one :math:`\vartheta`, a tolerance in the threshold test (firing at
     :math:`|u| \ge \vartheta - 10^{-3}`), one-sided firing, the wrong sign of negative spikes,
     spikes one sample late or early, time-reversed processing, the first or last sample
-    skipped, a memoryless quantizer of the running integral, cumulative instead of
+    skipped, a memoryless quantizer of the running integral; and three slips of the closed
+    form without leak (no integer pin, the ends of the clamp swapped, ``np.roll`` for the
+    previous cell), cumulative instead of
     per-sample amplitudes, counts without the factor
     :math:`\vartheta`.
 
@@ -248,6 +276,15 @@ def check_integrate_and_fire(
     def simulated(args, got, expected):
         for change, message in _MISTAKES:
             if _close(got, _if_variant(*args, **change)):
+                return message
+        return None
+
+    def closed_form(args, got, expected):
+        x, threshold, dt, leak = args
+        if leak != 0:
+            return None
+        for change, message in _CLAMP_MISTAKES:
+            if _close(got, _clamp_variant(x, threshold, dt, **change)):
                 return message
         return None
 
@@ -305,5 +342,5 @@ def check_integrate_and_fire(
         return None
 
     return _compare(candidate, cases, reference,
-                    (simulated, sign, shifted, reversed_time, skipped, memoryless, cumulative,
-                     counts))
+                    (simulated, closed_form, sign, shifted, reversed_time, skipped, memoryless,
+                     cumulative, counts))
