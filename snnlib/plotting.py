@@ -427,7 +427,7 @@ def plot_if_sampling(
     'reset mod, leak 0: 5 spikes (unit count), ‖f − IF(f)‖_A = 0.500 < ϑ = 1'
     """
     if axes is None:
-        _, axes = plt.subplots(2, 1, figsize=(7.5, 5.0), sharex=True, layout="constrained")
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 4.9), sharex=True, layout="constrained")
     top, bottom = axes
     dt = float(t[1] - t[0])
     spikes = integrate_and_fire(x, threshold, dt=dt, reset=reset, leak=leak)
