@@ -20,7 +20,7 @@ plot_triangle_pairing, plot_triangle_zoom
 plot_threshold_crossings
     A membrane trace, its threshold crossings and the smoothed spike train δ_ε(v − ϑ)·w(v̇).
 plot_if_sampling
-    A signal with Dirac impulses, its IF spikes and the residual potential against ±ϑ.
+    A signal with Dirac impulses, its IF spikes and the running integral of the error against ±ϑ.
 plot_sod
     A signal, its send-on-delta events and the receiver's reconstruction.
 plot_burst
@@ -463,11 +463,13 @@ def plot_if_sampling(
     leak: float = 0.0,
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Top: the charges x_n Δt and the IF spikes. Bottom: the residual potential, ±ϑ dashed.
+    """Top: the charges x_n Δt and the IF spikes. Bottom: the running integral of the error.
 
-    The residual is the (leaky) running integral of x Δt − IF(x), so its largest magnitude is
-    ‖f − IF(f)‖_A (the leaky norm with a leak), printed in the title next to ϑ. With a leak
-    the plain running integral of the error is drawn too (dotted), with its norm: it drifts.
+    The bottom curve is the (leaky) running integral of x Δt − IF(x), so its largest magnitude
+    is ‖f − IF(f)‖_A (the leaky norm with a leak), printed in the title next to ϑ and the
+    number of unit spikes. For reset to mod and by subtraction it *is* the residual membrane
+    potential; for reset to zero it is not, and the potential is drawn as well (thin, C1). With
+    a leak the plain running integral of the error is drawn too (dotted), with its norm.
 
     Examples
     --------
@@ -477,36 +479,58 @@ def plot_if_sampling(
     'reset mod, leak 0: 5 spikes (unit count), ‖f − IF(f)‖_A = 0.500 < ϑ = 1'
     """
     if axes is None:
-        _, axes = plt.subplots(2, 1, figsize=(7.5, 4.8), sharex=True, layout="constrained")
+        _, axes = plt.subplots(2, 1, figsize=(7.5, 4.9), sharex=True, layout="constrained")
     top, bottom = axes
     dt = float(t[1] - t[0])
     spikes = integrate_and_fire(x, threshold, dt=dt, reset=reset, leak=leak)
-    residual = running_integral(x - spikes / dt, dt=dt, leak=leak)
+    error_integral = running_integral(x - spikes / dt, dt=dt, leak=leak)
     error = alexiewicz_norm(x - spikes / dt, dt=dt, leak=leak)
-    top.vlines(t, 0.0, x * dt, color="C0", lw=1.0, label="charge x_n Δt")
     fired = spikes != 0
-    top.vlines(t[fired], 0.0, spikes[fired], color="C3", lw=2.0, label="IF spikes")
+    # spikes wide and pale underneath, charges thin on top: both heights stay visible
+    top.vlines(t[fired], 0.0, spikes[fired], color="C3", lw=3.5, alpha=0.45, zorder=1,
+               label="IF spike s_n")
+    top.vlines(t, 0.0, x * dt, color="C0", lw=1.0, zorder=2, label="charge x_n Δt")
     top.axhline(0.0, color="0.6", lw=0.8)
-    top.set_ylabel("charge per sample")
-    top.legend(loc="upper right", frameon=False, fontsize="small")
-    count = int(np.sum(np.abs(spikes)) / threshold)
+    top.set_ylabel("charge, spike (a.u.)")
+    top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False,
+               fontsize="small")
+    count = round(float(np.sum(np.abs(spikes)) / threshold))
     relation = "<" if error < threshold else "≥"
     norm = "‖f − IF(f)‖_A" if leak == 0 else "‖f − IF(f)‖_A,α"
     title = (f"reset {reset}, leak {leak:g}: {count} spikes (unit count), "
              f"{norm} = {error:.3f} {relation} ϑ = {threshold:g}")
-    bottom.plot(t, residual, color="C2", drawstyle="steps-post", label="residual potential")
+    label = "running integral of the error" + (" (leaky)" if leak > 0 else "")
+    bottom.plot(t, error_integral, color="C2", drawstyle="steps-post", label=label)
+    if reset == "zero":  # the potential stays inside (−ϑ, ϑ); the error integral does not
+        potential = _potential_reset_to_zero(np.asarray(x, dtype=float), spikes, dt, leak)
+        bottom.plot(t, potential, color="C1", lw=0.9, drawstyle="steps-post",
+                    label="membrane potential u_n")
     if leak > 0:  # the bound holds in the leaky norm; the plain integral of the error drifts
         plain = running_integral(x - spikes / dt, dt=dt)
         bottom.plot(t, plain, color="0.35", ls=":", drawstyle="steps-post",
-                    label="plain running integral")
+                    label="plain running integral of the error")
         title += f"\nplain ‖f − IF(f)‖_A = {np.abs(plain).max():.3f}"
     top.set_title(title)
     for level in (-threshold, threshold):
         bottom.axhline(level, color="C3", ls="--", lw=1.0)
-    bottom.set_ylabel("running integral of f − IF(f)")
+    bottom.set_ylabel("running integral (a.u.)")
     bottom.set_xlabel("t (ms)")
-    bottom.legend(loc="upper right", frameon=False, fontsize="small")
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncols=3, frameon=False,
+                  fontsize="small")
     return axes
+
+
+def _potential_reset_to_zero(x: np.ndarray, spikes: np.ndarray, dt: float,
+                             leak: float) -> np.ndarray:
+    r"""Membrane potential after each sample of IF with reset to zero, without a loop.
+
+    Between resets :math:`u_n = L_n - e^{-\alpha(t_n - t_m)}L_m`, with :math:`L` the leaky
+    running integral of the input and :math:`t_m` the last spike (:math:`u_m = 0`)."""
+    L = running_integral(x, dt=dt, leak=leak)
+    index = np.where(spikes != 0, np.arange(x.size), -1)
+    last = np.maximum.accumulate(index)
+    base = np.where(last >= 0, L[np.maximum(last, 0)], 0.0)
+    return L - base * np.exp(-leak * dt * (np.arange(x.size) - last))
 
 
 def plot_sod(
@@ -620,7 +644,8 @@ def plot_lif_network(
                  label=label)
         offset += size + 1
     top.set_ylabel("neuron (stacked by layer)")
-    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False,
+               fontsize="small")
     t = np.linspace(0.0, t_max, 2001)
     below = rasters[-2]
     V, _ = layer_traces(weights[-1], Spikes(below.times[:1], below.ids[:1]),
@@ -837,8 +862,10 @@ def plot_adjoint_kick(
     top.set_ylabel("state x")
     bottom.set_ylabel("adjoint λ = ∂L/∂x(t)")
     bottom.set_xlabel("t (time units of the ODE)")
-    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
-    bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False,
+               fontsize="small")
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncols=3, frameon=False,
+                  fontsize="small")
     top.set_title(f"kick δx = {size:g} e_{component} at t₀ = {t0:g}: ΔL = {delta_loss:.6f}, "
                   f"λ(t₀)·δx = {float(lam0 @ dx):.6f}")
     return axes

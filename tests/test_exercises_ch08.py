@@ -23,6 +23,9 @@ from snnlib.exercises.ch08 import _if_variant
         (lambda x, dt: (max(np.max(np.cumsum(x)), 0.0) - min(np.min(np.cumsum(x)), 0.0)) * dt,
          "interval form"),
         (lambda x, dt: (np.max(np.cumsum(x)) - np.min(np.cumsum(x))) * dt, "interval form"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1))), "partial means"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1))) * dt,
+         "partial means"),
         (lambda x, dt: np.sum(np.abs(x)) * dt, "L¹ norm"),
         (lambda x, dt: np.max(np.abs(x)), "largest sample"),
         (lambda x, dt: "two", "not numbers"),
@@ -253,6 +256,77 @@ def if_vector_cumsum(x, threshold, dt, leak):
     return threshold * np.diff(np.trunc(np.cumsum(x) * dt / threshold), prepend=0.0)
 
 
+def _if_with_decay(decay_of):
+    def candidate(x, threshold, dt, leak):
+        u, out = 0.0, np.zeros_like(x)
+        for n in range(x.size):
+            u = decay_of(leak, dt) * u + x[n] * dt
+            if abs(u) >= threshold:
+                out[n] = threshold * np.trunc(u / threshold)
+                u -= out[n]
+        return out
+    return candidate
+
+
+if_leak_sign = _if_with_decay(lambda leak, dt: np.exp(leak * dt))
+if_leak_sign.__name__ = "if_leak_sign"
+if_euler_leak = _if_with_decay(lambda leak, dt: 1.0 - leak * dt)
+if_euler_leak.__name__ = "if_euler_leak"
+if_leak_over_dt = _if_with_decay(lambda leak, dt: np.exp(-leak / dt))
+if_leak_over_dt.__name__ = "if_leak_over_dt"
+
+
+def if_reversed(x, threshold, dt, leak):
+    """Loops from the last sample to the first."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size - 1, -1, -1):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
+def if_subtract_one(x, threshold, dt, leak):
+    """Emits ϑ·trunc(u/ϑ) but removes only one ϑ."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= threshold * np.sign(u)
+    return out
+
+
+def if_tolerance(x, threshold, dt, leak):
+    """A tolerance against rounding: fires at |u| ≥ ϑ − 10⁻³."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold - 1e-3:
+            out[n] = threshold * np.trunc((u + np.sign(u) * 1e-3) / threshold)
+            u -= out[n]
+    return out
+
+
+def _closed_form(pin=True, swap=False, roll=False):
+    """The exercise's closed form for α = 0 (the loop with a leak), with one slip."""
+    def candidate(x, threshold, dt, leak):
+        if leak > 0:
+            return if_mod(x, threshold, dt, leak)
+        F = np.cumsum(x) * dt / threshold
+        cell = np.floor(F)
+        before = np.roll(cell, 1) if roll else np.concatenate([[0.0], cell[:-1]])
+        integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
+        event = (cell != before) | integer
+        b = ((cell > before) if swap else (cell < before)) & ~integer
+        last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
+        k = cell + np.where(last >= 0, b[np.maximum(last, 0)], 0)
+        return threshold * np.diff(k, prepend=0.0)
+    candidate.__name__ = f"closed_form_pin{pin}_swap{swap}_roll{roll}"
+    return candidate
+
+
 CATALOGUE = [
     (if_strict, "not >"),
     (if_subtract, "reset by subtraction"),
@@ -272,6 +346,15 @@ CATALOGUE = [
     (if_skip_last, "last sample is never processed"),
     (if_cumulative, "cumulative amplitudes"),
     (if_vector_cumsum, "without memory"),
+    (if_leak_sign, "sign of the leak exponent"),
+    (if_euler_leak, "Euler step"),
+    (if_leak_over_dt, "e^(−α/Δt)"),
+    (if_reversed, "backwards in time"),
+    (if_subtract_one, "subtracts only one ϑ"),
+    (if_tolerance, "tolerance in the test"),
+    (_closed_form(pin=False), "integer pin"),
+    (_closed_form(swap=True), "wrong end"),
+    (_closed_form(roll=True), "np.roll"),
     (lambda x, threshold, dt, leak: x[:-1], "shape"),
 ]
 
@@ -284,8 +367,7 @@ def test_integrate_and_fire_mistakes(candidate, fragment):
 
 
 
-
-@pytest.mark.parametrize("candidate", [if_mod, if_mod_fmod, if_mod_in_place])
+@pytest.mark.parametrize("candidate", [if_mod, if_mod_fmod, if_mod_in_place, _closed_form()])
 def test_integrate_and_fire_correct(candidate):
     verdict = check_integrate_and_fire(candidate)
     assert verdict.passed and "correct" in str(verdict), verdict.message

@@ -254,6 +254,8 @@ def test_sod_band_explorer():
             assert "≤ TV/Δ" in axes[0].get_title()
             assert "> 0" in axes[1].get_title()
             plt.close(axes[0].figure)
+
+
 def test_triangle_zoom_explorer_scales_the_window_with_eps():
     from snnlib.plotting import plot_triangle_zoom
 
@@ -261,3 +263,27 @@ def test_triangle_zoom_explorer_scales_the_window_with_eps():
         axes = plot_triangle_zoom(eps, np.cos, lambda t: -np.sin(t), eps_grid=(0.01, 0.5))
         assert axes[0].get_xlim() == pytest.approx((-2.5 * eps, 2.5 * eps))
         plt.close("all")
+
+
+def test_if_sampling_count_and_reset_to_zero_potential():
+    """The title's unit count is rounded, not truncated (ϑ = 2.15 gives Σ|s|/ϑ = 18.999…96),
+    and with reset to zero the drawn potential is the loop's, inside (−ϑ, ϑ)."""
+    from snnlib.plotting import _potential_reset_to_zero
+    from snnlib.sampling import integrate_and_fire
+
+    dt = 0.1
+    t = np.arange(0.0, 100.0, dt)
+    x = 0.3 + 0.6 * np.sin(2 * np.pi * t / 40.0)
+    x[t == 20.0] += 25.0
+    x[t == 60.0] -= 18.0
+    axes = plot_if_sampling(t, x, 2.15, "mod", 0.0)
+    assert ": 19 spikes" in axes[0].get_title()
+    plt.close("all")
+    for leak in (0.0, 0.2):
+        spikes = integrate_and_fire(x, 1.0, dt=dt, reset="zero", leak=leak)
+        u, loop = 0.0, []
+        for value in x:
+            u = np.exp(-leak * dt) * u + value * dt
+            u = 0.0 if abs(u) >= 1.0 else u
+            loop.append(u)
+        assert np.allclose(_potential_reset_to_zero(x, spikes, dt, leak), loop, atol=1e-12)

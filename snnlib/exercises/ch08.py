@@ -28,8 +28,10 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     The cases include ones whose largest partial integral is the last one (an off-by-one that
     drops it fails), and values on the grid :math:`\tfrac12\mathbb{Z}`; on the first case
     every named mistake gives a different number. Named mistakes: a
-    missing :math:`\Delta t`, a missing :math:`|\cdot|`, a dropped first or last partial sum,
-    the interval form :math:`\max_n P_n - \min_n P_n`, the :math:`L^1` norm, the largest sample.
+    missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
+    (told apart from a dropped partial sum by a probe on a constant input), a dropped first or
+    last partial sum, the interval form :math:`\max_n P_n - \min_n P_n`, the :math:`L^1` norm,
+    the largest sample.
 
     Examples
     --------
@@ -59,6 +61,20 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         if np.isclose(float(got), np.max(_partial(x, dt))) and \
                 not np.isclose(float(got), float(expected)):
             return "the largest partial sum without |·|: a negative excursion counts too"
+        return None
+
+    def means(args, got, expected):
+        x, dt = args
+        averaged = np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1)))
+        if not any(np.isclose(float(got), m) for m in (averaged, averaged * dt)):
+            return None
+        try:  # on a constant input the partial means stay at 1, the sums grow to 4
+            probe = float(np.asarray(candidate(np.ones(4), 1.0), dtype=float))
+        except Exception:  # any failure on the probe: not this mistake
+            return None
+        if np.isclose(probe, 1.0):
+            return "these are partial means P_n/n, not partial sums: the norm is max |Σ_{k≤n} " \
+                   "x_k Δt|, without dividing by the number of terms"
         return None
 
     def off_by_one(args, got, expected):
@@ -96,7 +112,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         return None
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
-                    (dt_factor, no_abs, off_by_one, interval, l1, sup))
+                    (dt_factor, no_abs, means, off_by_one, interval, l1, sup))
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,22 +122,56 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
 def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
                 fire: str = ">=", emit: str = "mod", keep: str = "rest",
-                charge_dt: bool = True, leak_dt: bool = True, leak_after: bool = False,
-                two_sided: bool = True, leaky: bool = True) -> np.ndarray:
-    """IF with one deliberate deviation from reset to mod: the catalogue of mistakes."""
-    decay = np.exp(-leak * (dt if leak_dt else 1.0)) if leaky else 1.0
+                charge_dt: bool = True, decay: str = "exp", leak_after: bool = False,
+                two_sided: bool = True, slack: float = 0.0) -> np.ndarray:
+    """IF with one deliberate deviation from reset to mod: the catalogue of mistakes.
+
+    ``decay``: "exp" e^(−αΔt) (correct), "no_dt" e^(−α), "none" 1, "plus" e^(+αΔt),
+    "euler" 1 − αΔt, "over_dt" e^(−α/Δt). ``keep``: "rest" u − s (correct), "zero", "one"
+    (subtract one ϑ whatever was emitted). ``slack``: fire within this much of a multiple of ϑ.
+    """
+    factor = {"exp": np.exp(-leak * dt), "no_dt": np.exp(-leak), "none": 1.0,
+              "plus": np.exp(leak * dt), "euler": 1.0 - leak * dt,
+              "over_dt": np.exp(-leak / dt)}[decay]
     u, out = 0.0, np.zeros(len(x))
     for n, value in enumerate(np.asarray(x, dtype=float)):
         charge = value * (dt if charge_dt else 1.0)
-        u = decay * (u + charge) if leak_after else decay * u + charge
+        u = factor * (u + charge) if leak_after else factor * u + charge
         level = u if not two_sided else abs(u)
-        if fire == "always" or ((level > threshold) if fire == ">" else (level >= threshold)):
-            ratio = u / threshold
+        if fire == "always" or ((level > threshold) if fire == ">" else
+                                (level >= threshold - slack)):
+            ratio = (u + np.sign(u) * slack) / threshold
             units = {"mod": np.trunc(ratio), "floor": np.floor(ratio),
                      "round": np.round(ratio), "one": np.sign(ratio)}[emit]
             out[n] = units * threshold
-            u = 0.0 if keep == "zero" else u - out[n]
+            u = {"zero": 0.0, "rest": u - out[n], "one": u - np.sign(units) * threshold}[keep]
     return out
+
+
+def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = True,
+                   swap: bool = False, roll: bool = False) -> np.ndarray:
+    """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
+    the ends of the clamp swapped, or the previous cell taken by ``np.roll`` (wrapping around)."""
+    F = np.cumsum(np.asarray(x, dtype=float)) * (dt / threshold)
+    cell = np.floor(F)
+    before = np.roll(cell, 1) if roll else np.concatenate([[0.0], cell])[:-1]
+    integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
+    event = (cell != before) | integer
+    b = ((cell > before) if swap else (cell < before)) & ~integer
+    last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
+    k = cell + np.where(last >= 0, b[np.maximum(last, 0)], False)
+    return threshold * np.diff(k, prepend=0.0)
+
+
+#: Slips of the closed form (no leak) and what the check says about each.
+_CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
+    (dict(pin=False), "the closed form misses the integer pin: when F_n is an integer the "
+                      "potential sits exactly on a multiple of ϑ and IF fires, k_n = F_n"),
+    (dict(swap=True), "the clamp lands on the wrong end: when ⌊F⌋ moves up the count lands on "
+                      "⌊F_n⌋, when it moves down on ⌈F_n⌉ (the nearest admissible count)"),
+    (dict(roll=True), "np.roll wraps the last cell around to n = 0; before the first sample the "
+                      "count is k_0 = F_0 = 0"),
+)
 
 
 #: The catalogue of simulated mistakes and what the check says about each.
@@ -142,11 +192,21 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
     (dict(emit="round"), "rounds to the nearest multiple of ϑ (a ΣΔ quantizer); reset to mod "
                          "rounds towards zero, ϑ·trunc(u/ϑ)"),
     (dict(charge_dt=False), "the factor Δt is missing: the charge of sample n is x_n·Δt"),
-    (dict(leak_dt=False), "the factor Δt is missing in the leak: the decay per sample is "
+    (dict(decay="no_dt"), "the factor Δt is missing in the leak: the decay per sample is "
                           "e^(−αΔt)"),
     (dict(leak_after=True), "the leak is applied after the charge is added, e^(−αΔt)(u + x_nΔt); "
                             "decay the old potential first: u ← e^(−αΔt)u + x_nΔt"),
-    (dict(leaky=False), "the leak is ignored: the potential decays by e^(−αΔt) per sample"),
+    (dict(decay="none"), "the leak is ignored: the potential decays by e^(−αΔt) per sample"),
+    (dict(decay="plus"), "the sign of the leak exponent is wrong: e^(+αΔt) makes the potential "
+                         "grow; it decays by e^(−αΔt) per sample"),
+    (dict(decay="euler"), "the leak is the Euler step 1 − αΔt; the exact decay per sample is "
+                          "e^(−αΔt) (the two differ at order (αΔt)²)"),
+    (dict(decay="over_dt"), "the leak decays by e^(−α/Δt); the decay over one step Δt is "
+                            "e^(−αΔt)"),
+    (dict(keep="one"), "emits ϑ·trunc(u/ϑ) but subtracts only one ϑ: what is emitted must be "
+                       "removed, u ← u − s_n"),
+    (dict(slack=1e-3), "fires within 10⁻³ of ϑ (a tolerance in the test): the threshold test is "
+                       "exact, |u| ≥ ϑ, and the amplitude is ϑ·trunc(u/ϑ) without a tolerance"),
     (dict(two_sided=False), "fires only upwards: two-sided IF also fires when u ≤ −ϑ, with a "
                             "negative amplitude"),
 )
@@ -170,9 +230,15 @@ def check_integrate_and_fire(
     potentials between multiples, charges of several :math:`\vartheta`, a step
     :math:`\Delta t \ne 1` and a leak. Named mistakes: ``>`` for ``≥``, reset by subtraction,
     reset to zero, floor or rounding instead of trunc, a missing :math:`\Delta t` (in the
-    charge or in the leak), the leak ignored or applied after the charge, one-sided firing,
-    the wrong sign of negative spikes, spikes one sample late or early, the first or last
-    sample skipped, a memoryless quantizer of the running integral, cumulative instead of
+    charge or in the leak), the leak ignored or applied after the charge, the sign of the leak
+    exponent :math:`e^{+\alpha\Delta t}`, the Euler leak :math:`1 - \alpha\Delta t`, the decay
+    :math:`e^{-\alpha/\Delta t}`, emitting :math:`\vartheta\,\mathrm{trunc}(u/\vartheta)` but
+    subtracting one :math:`\vartheta`, a tolerance in the threshold test (firing at
+    :math:`|u| \ge \vartheta - 10^{-3}`), one-sided firing, the wrong sign of negative spikes,
+    spikes one sample late or early, time-reversed processing, the first or last sample
+    skipped, a memoryless quantizer of the running integral; and three slips of the closed
+    form without leak (no integer pin, the ends of the clamp swapped, ``np.roll`` for the
+    previous cell), cumulative instead of
     per-sample amplitudes, counts without the factor
     :math:`\vartheta`.
 
@@ -213,6 +279,15 @@ def check_integrate_and_fire(
                 return message
         return None
 
+    def closed_form(args, got, expected):
+        x, threshold, dt, leak = args
+        if leak != 0:
+            return None
+        for change, message in _CLAMP_MISTAKES:
+            if _close(got, _clamp_variant(x, threshold, dt, **change)):
+                return message
+        return None
+
     def sign(args, got, expected):
         if np.any(expected < 0) and (_close(got, np.abs(expected)) or _close(got, -expected)
                                      or _close(got[expected < 0], -expected[expected < 0])):
@@ -226,6 +301,13 @@ def check_integrate_and_fire(
                    "just after adding x_nΔt, in the same sample"
         if got.size > 1 and _close(got[:-1], expected[1:]):
             return "off by one: every spike comes one sample early"
+        return None
+
+    def reversed_time(args, got, expected):
+        x, rest = np.array(args[0], dtype=float), args[1:]
+        if _close(got, reference(x[::-1].copy(), *rest)[::-1]):
+            return "the samples are processed backwards in time: the loop runs from n = 0 " \
+                   "upwards, and each spike is stored at the sample where it is emitted"
         return None
 
     def skipped(args, got, expected):
@@ -260,4 +342,5 @@ def check_integrate_and_fire(
         return None
 
     return _compare(candidate, cases, reference,
-                    (simulated, sign, shifted, skipped, memoryless, cumulative, counts))
+                    (simulated, closed_form, sign, shifted, reversed_time, skipped, memoryless,
+                     cumulative, counts))
