@@ -30,11 +30,47 @@ def _with_F_x(make):
     (_with_F_x(lambda x, W, s: -np.eye(x.size) + s[None, :] * W.T), "F_x is transposed"),
     (_with_F_x(lambda x, W, s: -np.eye(x.size) + s[:, None] * W.T), "s[:, None] * W.T"),
     (_with_F_x(lambda x, W, s: -np.eye(x.size) + W * s), "W * s"),
+    (_with_F_x(lambda x, W, s: np.eye(x.size) + s[:, None] * W), "+I"),
 ])
 def test_rate_jacobians_names_the_mistake(wrong, fragment):
     verdict = check_rate_jacobians(wrong)
     assert not verdict.passed
     assert fragment in verdict.message
+
+
+def slope_without_b(x, W, b):
+    slope = 1 - np.tanh(W @ x) ** 2
+    F_x = -np.eye(x.size) + slope[:, None] * W
+    return F_x, np.hstack([np.kron(np.diag(slope), x), np.diag(slope)])
+
+
+def bias_identity(x, W, b):
+    F_x, F_p = good(x, W, b)
+    F_p = F_p.copy()
+    F_p[:, x.size ** 2:] = np.eye(x.size)
+    return F_x, F_p
+
+
+def good_in_place(x, W, b):
+    """Correct, but overwrites its inputs once they are used."""
+    out = good(x, W, b)
+    W[:] = 0.0
+    x *= 0.0
+    return out
+
+
+@pytest.mark.parametrize("wrong, fragment", [
+    (slope_without_b, "without b"),
+    (bias_identity, "∂F/∂b is taken as I"),
+])
+def test_rate_jacobians_names_slope_and_bias_mistakes(wrong, fragment):
+    verdict = check_rate_jacobians(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_rate_jacobians_accepts_in_place_code():
+    assert check_rate_jacobians(good_in_place).passed
 
 
 def test_rate_jacobians_names_column_major_and_wrong_return():
@@ -48,32 +84,62 @@ def test_rate_jacobians_names_column_major_and_wrong_return():
 
 # --- the backward sweep ---------------------------------------------------------------------
 
+def _zero(func, size, *args):
+    return np.zeros(size) if func is None else np.asarray(func(*args), dtype=float)
+
+
 def sweep(problem, xs, p, h):
+    """The general sweep: φ_p, l_p and ∂x_0/∂p included, None counted as zero."""
+    n, m = xs.shape[1], p.size
+    lam = _zero(problem.phi_x, n, xs[-1], p)
+    grad = _zero(problem.phi_p, m, xs[-1], p)
+    for k in range(len(xs) - 2, -1, -1):
+        t = k * h
+        grad = grad + h * (lam @ problem.F_p(t, xs[k], p) + _zero(problem.l_p, m, t, xs[k], p))
+        lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + _zero(problem.l_x, n, t, xs[k], p))
+    return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+
+
+def sweep_vjp(problem, xs, p, h):
+    """Uses the vector–Jacobian product, keeps the λ's in an array, adds the terms last."""
+    K, m = len(xs) - 1, p.size
+    lams = np.zeros_like(xs)
+    if problem.phi_x is not None:
+        lams[K] = problem.phi_x(xs[K], p)
+    grad = np.zeros(m)
+    for k in reversed(range(K)):
+        grad += h * problem.vjp_p(k * h, xs[k], p, lams[k + 1])
+        if problem.l_p is not None:
+            grad += h * problem.l_p(k * h, xs[k], p)
+        lams[k] = lams[k + 1] + h * problem.F_x(k * h, xs[k], p).T @ lams[k + 1]
+        if problem.l_x is not None:
+            lams[k] += h * problem.l_x(k * h, xs[k], p)
+    if problem.phi_p is not None:
+        grad += problem.phi_p(xs[K], p)
+    if problem.x0_p is not None:
+        grad += problems_x0_term(lams[0], problem.x0_p)
+    return grad
+
+
+def problems_x0_term(lam0, x0_p):
+    return np.einsum("i,ij->j", lam0, x0_p)
+
+
+def sweep_in_place(problem, xs, p, h):
+    """Correct, but overwrites its input: xs and p are reused as scratch once consumed."""
+    grad = sweep(problem, xs, p, h)
+    xs[:] = 0.0
+    p *= 0.0
+    return grad
+
+
+def plain_sweep(problem, xs, p, h):
+    """Correct only for problems without l_p, φ_p and ∂x_0/∂p (the old exercise)."""
     lam, grad = problem.phi_x(xs[-1], p), np.zeros(p.size)
     for k in range(len(xs) - 2, -1, -1):
         t = k * h
         grad = grad + h * lam @ problem.F_p(t, xs[k], p)
         lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
-    return grad
-
-
-def sweep_vjp(problem, xs, p, h):
-    """Uses the vector–Jacobian product and keeps the λ's in an array."""
-    K = len(xs) - 1
-    lams = np.zeros_like(xs)
-    lams[K] = problem.phi_x(xs[K], p)
-    grad = np.zeros(p.size)
-    for k in reversed(range(K)):
-        grad += h * problem.vjp_p(k * h, xs[k], p, lams[k + 1])
-        lams[k] = lams[k + 1] + h * (problem.F_x(k * h, xs[k], p).T @ lams[k + 1]
-                                     + problem.l_x(k * h, xs[k], p))
-    return grad
-
-
-def sweep_in_place(problem, xs, p, h):
-    """Correct, but overwrites its input: xs[k] is reused as scratch once it is consumed."""
-    grad = sweep(problem, xs, p, h)
-    xs[:] = 0.0
     return grad
 
 
@@ -89,20 +155,32 @@ def _slip(name):
     return wrong
 
 
-def pairing_written_out(problem, xs, p, h):
+def _written(first, last, at):
+    """The general sweep with its range and evaluation point changed (written-out slips)."""
+    def wrong(problem, xs, p, h):
+        n, m, K = xs.shape[1], p.size, len(xs) - 1
+        lam = _zero(problem.phi_x, n, xs[-1], p)
+        grad = _zero(problem.phi_p, m, xs[-1], p)
+        for k in range(first(K), last - 1, -1):
+            j = at(k)
+            t = j * h
+            grad = grad + h * (lam @ problem.F_p(t, xs[j], p)
+                               + _zero(problem.l_p, m, t, xs[j], p))
+            lam = lam + h * (problem.F_x(t, xs[j], p).T @ lam
+                             + _zero(problem.l_x, n, t, xs[j], p))
+        return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+    return wrong
+
+
+pairing_written_out = _written(lambda K: K, 1, lambda k: k)   # λ paired with x_{k+1}
+range_too_long = _written(lambda K: K, 0, lambda k: k)        # starts at k = K
+range_from_K_minus_2 = _written(lambda K: K - 2, 0, lambda k: k)
+
+
+def plain_pairing_written_out(problem, xs, p, h):
     """The continuous adjoint stepped by Euler: λ paired with x_{k+1}."""
     lam, grad = problem.phi_x(xs[-1], p), np.zeros(p.size)
     for k in range(len(xs) - 1, 0, -1):
-        t = k * h
-        grad = grad + h * lam @ problem.F_p(t, xs[k], p)
-        lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
-    return grad
-
-
-def range_too_long(problem, xs, p, h):
-    """Off by one the other way: the sweep starts at k = K."""
-    lam, grad = problem.phi_x(xs[-1], p), np.zeros(p.size)
-    for k in range(len(xs) - 1, -1, -1):
         t = k * h
         grad = grad + h * lam @ problem.F_p(t, xs[k], p)
         lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
@@ -123,10 +201,37 @@ def no_h(problem, xs, p, h):
     return sweep(problem, xs, p, h) / h
 
 
+def calls_none(problem, xs, p, h):
+    """Calls l_p, φ_p and x0_p without asking whether the problem has them."""
+    lam, grad = problem.phi_x(xs[-1], p), problem.phi_p(xs[-1], p)
+    for k in range(len(xs) - 2, -1, -1):
+        t = k * h
+        grad = grad + h * (lam @ problem.F_p(t, xs[k], p) + problem.l_p(t, xs[k], p))
+        lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
+    return grad + lam @ problem.x0_p
+
+
 @pytest.mark.parametrize("wrong, fragment", [
     (_slip("pairing"), "wrong pairing"),
     (pairing_written_out, "wrong pairing"),
+    (plain_pairing_written_out, "wrong pairing"),
     (_slip("l_x"), "l_x is missing"),
+    (_slip("l_x_no_h"), "l_x is added without the factor h"),
+    (_slip("l_x_next"), "l_x taken at x_{k+1}"),
+    (_slip("range_short"), "starts at K − 2"),
+    (range_from_K_minus_2, "starts at K − 2"),
+    (_slip("broadcast_T"), "(F_x.T * lam).sum(axis=0)"),
+    (_slip("broadcast"), "(F_x * lam).sum(axis=0)"),
+    (_slip("terminal_state"), "not x_{K−1}"),
+    (_slip("midpoint"), "midpoint λ"),
+    (_slip("phi_p"), "φ_p(x_K) is missing"),
+    (_slip("l_p"), "l_p is missing"),
+    (_slip("l_p_no_h"), "l_p is added without the factor h"),
+    (_slip("x0_p"), "λ_0ᵀ ∂x_0/∂p is missing"),
+    (_slip("x0_lam1"), "not λ_1ᵀ ∂x_0/∂p"),
+    (calls_none, "counts as zero"),
+    (plain_sweep, "direct effects are all missing"),
+    (_slip("extras"), "direct effects are all missing"),
     (_slip("identity"), "identity is missing"),
     (_slip("range"), "off by one"),
     (range_too_long, "off by one"),

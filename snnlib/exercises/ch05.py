@@ -4,6 +4,7 @@ warm-up, the Jacobians of the rate network."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -21,7 +22,9 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
     With :math:`s = 1 - \tanh^2(Wx + b)`, :math:`F_x = -I + \mathrm{diag}(s)\,W`, i.e.
     ``-np.eye(n) + s[:, None] * W``. Named mistakes: a forgotten :math:`-I`, ``F_x``
     transposed as a whole, ``s[:, None] * W.T`` (W transposed, slope kept on the rows),
-    ``W * s`` (the slope broadcast along the columns), column-major ``vec``.
+    ``W * s`` (the slope broadcast along the columns), column-major ``vec``, :math:`+I` for
+    :math:`-I`, the slope taken at :math:`Wx` without :math:`b`, and :math:`\partial F/\partial b
+    = I` instead of :math:`\mathrm{diag}(s)`.
 
     Examples
     --------
@@ -50,6 +53,26 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
         n = args[0].size
         if _close(got[:, :n] - np.eye(n), expected[:, :n]):
             return "F_x lacks the −I of the leak term −x"
+        return None
+
+    def plus_identity(args, got, expected):
+        n = args[0].size
+        if _close(got[:, :n] - 2 * np.eye(n), expected[:, :n]):
+            return "F_x has +I where the leak term −x gives −I"
+        return None
+
+    def slope_without_b(args, got, expected):
+        x, W, b = args
+        n, s0 = x.size, 1 - np.tanh(W @ x) ** 2
+        if np.any(b != 0) and _close(got[:, :n], -np.eye(n) + s0[:, None] * W):
+            return "the slope tanh′ is taken at Wx without b: it must be 1 − tanh²(Wx + b)"
+        return None
+
+    def bias_identity(args, got, expected):
+        n = args[0].size
+        if _close(got[:, :n], expected[:, :n]) and _close(got[:, n + n * n:], np.eye(n)):
+            return ("∂F/∂b is taken as I: the bias passes through tanh, so ∂F_i/∂b_j = "
+                    "δ_ij slope_i, i.e. np.diag(slope)")
         return None
 
     def transposed(args, got, expected):
@@ -93,52 +116,164 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
                              f"and {F_p.shape}")
         return np.hstack([F_x, F_p])
 
-    hints = (leak, transposed, w_transposed, broadcast, order)
+    hints = (leak, plus_identity, slope_without_b, transposed, w_transposed, broadcast,
+             order, bias_identity)
     return _named(candidate, _compare(run, cases, reference, hints))
+
+
+def _zero_or(func: Callable | None, size: int, *args: object) -> np.ndarray:
+    return np.zeros(size) if func is None else np.asarray(func(*args), dtype=float)
 
 
 def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
            slip: str = "") -> np.ndarray:
     """The discrete backward sweep, or one named slip of it (for the check's hints)."""
-    K, n = xs.shape[0] - 1, xs.shape[1]
-    lam = np.zeros(n) if slip == "terminal" else np.asarray(problem.phi_x(xs[K], p), float)
-    grad = np.zeros(p.size)
+    K, n, m = xs.shape[0] - 1, xs.shape[1], p.size
+    x_last = xs[K - 1] if slip == "terminal_state" else xs[K]
+    lam = np.zeros(n) if slip == "terminal" else _zero_or(problem.phi_x, n, x_last, p)
+    extras = slip == "extras"                          # all three extra terms dropped
+    grad = np.zeros(m) if slip == "phi_p" or extras else _zero_or(problem.phi_p, m, xs[K], p)
     last = 1 if slip == "range" else 0
-    first = K if slip == "range_long" else K - 1
+    first = {"range_long": K, "range_short": K - 2}.get(slip, K - 1)
+    previous = lam
     for k in range(first, last - 1, -1):
-        j = k + 1 if slip == "pairing" else k          # where F_x, F_p, l_x are evaluated
+        j = k + 1 if slip == "pairing" else k          # where F_x, F_p, l_x, l_p are evaluated
         t, x = j * h, xs[j]
         F_x = np.asarray(problem.F_x(t, x, p), float)
-        l_x = np.zeros(n) if slip == "l_x" else np.asarray(problem.l_x(t, x, p), float)
-        step = (F_x if slip == "transposed" else F_x.T) @ lam + l_x
-        new = (h * step if slip == "identity" else
-               lam - h * step if slip == "sign" else lam + h * step)
-        grad = grad + h * (new if slip == "order" else lam) @ np.asarray(problem.F_p(t, x, p))
-        lam = new
-    return grad
+        jl = k + 1 if slip == "l_x_next" else j
+        l_x = np.zeros(n) if slip == "l_x" else _zero_or(problem.l_x, n, jl * h, xs[jl], p)
+        F_T_lam = {"transposed": F_x @ lam, "broadcast_T": (F_x.T * lam).sum(axis=0),
+                   "broadcast": (F_x * lam).sum(axis=0)}.get(slip, F_x.T @ lam)
+        new = (h * (F_T_lam + l_x) if slip == "identity" else
+               lam - h * (F_T_lam + l_x) if slip == "sign" else
+               lam + h * F_T_lam + l_x if slip == "l_x_no_h" else
+               lam + h * (F_T_lam + l_x))
+        used = new if slip == "order" else (lam + new) / 2 if slip == "midpoint" else lam
+        l_p = np.zeros(m) if slip == "l_p" or extras else _zero_or(problem.l_p, m, t, x, p)
+        grad = (grad + h * used @ np.asarray(problem.F_p(t, x, p), float)
+                + (1.0 if slip == "l_p_no_h" else h) * l_p)
+        previous, lam = lam, new
+    x0_p = np.zeros((n, m)) if problem.x0_p is None or slip in ("x0_p", "extras") \
+        else np.asarray(problem.x0_p, float)
+    return grad + (previous if slip == "x0_lam1" else lam) @ x0_p
+
+
+_SLIPS = {
+    "pairing": "wrong pairing: Jacobians taken at (t_{k+1}, x_{k+1}) — that is the "
+               "continuous adjoint stepped by Euler; the chain rule through "
+               "x_{k+1} = x_k + hF(t_k, x_k) pairs λ_{k+1} with x_k",
+    "l_x": "the running loss's l_x is missing from the λ step",
+    "l_x_no_h": "l_x is added without the factor h: λ_k = λ_{k+1} + h(F_xᵀλ_{k+1} + l_xᵀ)",
+    "l_x_next": "l_x taken at x_{k+1}: step k's running loss is h·l(t_k, x_k), so its "
+                "derivative is h·l_x(t_k, x_k)",
+    "identity": "the identity is missing: the step's Jacobian is I + hF_x, so "
+                "λ_k = λ_{k+1} + h(F_xᵀλ_{k+1} + l_xᵀ)",
+    "range": "off by one in the sweep range: k must run from K − 1 down to 0 inclusive",
+    "range_long": "off by one in the sweep range: k must run from K − 1 down to 0 inclusive "
+                  "(this one starts at K)",
+    "range_short": "the sweep starts at K − 2: the last step, k = K − 1, is skipped; k must "
+                   "run from K − 1 down to 0",
+    "transposed": "F_x is not transposed: the adjoint needs F_xᵀλ",
+    "broadcast_T": "broadcasting slip: (F_x.T * lam).sum(axis=0) is not F_xᵀλ; use "
+                   "F_x.T @ lam",
+    "broadcast": "broadcasting slip: (F_x * lam).sum(axis=0) scales column j by λ_j; F_xᵀλ "
+                 "is (F_x * lam[:, None]).sum(axis=0), i.e. F_x.T @ lam",
+    "terminal": "wrong terminal condition: λ_K = φ_x(x_K)ᵀ, not 0",
+    "terminal_state": "terminal condition at the wrong state: λ_K = φ_x(x_K)ᵀ at the last "
+                      "state x_K = xs[-1], not x_{K−1}",
+    "sign": "sign: the backward step adds h(F_xᵀλ + l_xᵀ), it does not subtract it",
+    "order": "λ updated before use: the gradient term of step k needs λ_{k+1}, not λ_k",
+    "midpoint": "midpoint λ: the gradient term of step k is hλ_{k+1}ᵀF_p(t_k, x_k), not the "
+                "average of λ_k and λ_{k+1}",
+    "extras": "the terms of the parameters' direct effects are all missing: φ_p(x_K), "
+              "h·Σ l_p(t_k, x_k) and λ_0ᵀ ∂x_0/∂p belong to dL_h/dp",
+    "phi_p": "the terminal loss's φ_p(x_K) is missing from the gradient",
+    "l_p": "the running loss's l_p is missing from the gradient",
+    "l_p_no_h": "l_p is added without the factor h: the gradient sums h(λ_{k+1}ᵀF_p + l_p)",
+    "x0_p": "the initial condition's term λ_0ᵀ ∂x_0/∂p is missing",
+    "x0_lam1": "the initial condition's term needs λ_0, after the last step: λ_0ᵀ ∂x_0/∂p, "
+               "not λ_1ᵀ ∂x_0/∂p",
+}
+
+
+def _with_extras(problem: ODELoss, n: int, m: int, rng: np.random.Generator,
+                 running: bool = True) -> ODELoss:
+    r"""``problem`` with :math:`l_p`, :math:`\phi_p` and :math:`\partial x_0/\partial p`:
+    cross terms :math:`\rho\,(a^\top p)(\mathbf 1^\top x)` added to :math:`l` (dropped
+    altogether if not ``running``) and :math:`\sigma\,(c^\top p)(\mathbf 1^\top x)` to
+    :math:`\phi`, and :math:`x_0 = \bar x + Bp`."""
+    a, c, B = rng.normal(size=m), rng.normal(size=m), rng.normal(scale=0.3, size=(n, m))
+    rho, sigma = 0.3, 0.2
+    base = problem
+    extras = dict(
+        phi=lambda x, p: base.phi(x, p) + sigma * (c @ p) * x.sum(),
+        phi_x=lambda x, p: base.phi_x(x, p) + sigma * (c @ p),
+        phi_p=lambda x, p: sigma * x.sum() * c,
+        x0_p=B)
+    if running:
+        extras.update(l=lambda t, x, p: base.l(t, x, p) + rho * (a @ p) * x.sum(),
+                      l_x=lambda t, x, p: base.l_x(t, x, p) + rho * (a @ p),
+                      l_p=lambda t, x, p: rho * x.sum() * a)
+    else:
+        extras.update(l=None, l_x=None, l_p=None)
+    return replace(problem, **extras)
+
+
+def _sweep_cases() -> list[tuple]:
+    rng = np.random.default_rng(7)
+    cases = []
+    for n, K, kind in ((3, 50, "random"), (2, 1, "extras"), (3, 20, "on target"),
+                       (2, 8, "tied"), (4, 30, "extras"), (3, 10, "terminal only")):
+        target = rng.normal(size=n)
+        p = rng.normal(scale=0.8, size=n * n + n)
+        x0 = rng.normal(size=n)
+        problem = rate_network_loss(n, target)
+        if kind == "on target":
+            x0 = target.copy()
+        if kind == "tied":
+            p[: n * n] = 0.0
+            p[n * n:] = 0.5
+            x0 = np.full(n, 0.25)
+        if kind in ("extras", "terminal only"):
+            problem = _with_extras(problem, n, p.size, rng, running=kind == "extras")
+            x0 = x0 + problem.x0_p @ p
+        h = 2.0 / K
+        xs = [x0]
+        for k in range(K):
+            xs.append(xs[-1] + h * problem.F(k * h, xs[-1], p))
+        cases.append((problem, np.array(xs), p, h))
+    return cases
 
 
 def check_backward_sweep(candidate: Callable) -> Verdict:
     r"""Check ``candidate(problem, xs, p, h) -> dL_h/dp``: the discrete adjoint of explicit Euler.
 
     ``xs`` (shape (K + 1, n)) is the Euler trajectory :math:`x_{k+1} = x_k + hF(t_k, x_k, p)`,
-    :math:`t_k = kh`, of ``problem`` (an :class:`~snnlib.adjoint.ODELoss` of
-    :func:`~snnlib.adjoint.rate_network_loss`, which has no ``l_p``, ``phi_p`` or ``x0_p``),
-    and :math:`L_h = h\sum_{k<K} l(t_k, x_k) + \phi(x_K)`. From :math:`\lambda_K = \phi_x^\top`,
-    for :math:`k = K-1, \dots, 0`,
+    :math:`t_k = kh`, of ``problem`` (an :class:`~snnlib.adjoint.ODELoss`; any of ``l_x``,
+    ``l_p``, ``phi_x``, ``phi_p``, ``x0_p`` may be ``None`` and then counts as zero), and
+    :math:`L_h = h\sum_{k<K} l(t_k, x_k, p) + \phi(x_K, p)`. From
+    :math:`\lambda_K = \phi_x(x_K)^\top`, for :math:`k = K-1, \dots, 0`,
 
     .. math::
 
         \lambda_k = \lambda_{k+1} + h\bigl(F_x^\top\lambda_{k+1} + l_x^\top\bigr)(t_k, x_k),
-        \qquad \frac{dL_h}{dp} = h\sum_{k<K} \lambda_{k+1}^\top F_p(t_k, x_k).
+        \qquad \frac{dL_h}{dp} = \phi_p(x_K) + h\sum_{k<K}
+        \bigl(\lambda_{k+1}^\top F_p + l_p\bigr)(t_k, x_k)
+        + \lambda_0^\top\frac{\partial x_0}{\partial p}.
 
-    The reference is :func:`~snnlib.adjoint.euler_discrete_gradient`. Cases: two random
-    networks, one step (K = 1), a start on the target (l_x = 0 at k = 0), and W = 0 with equal
-    entries of b and x_0 (tied states). Named mistakes: the wrong pairing (λ with
-    :math:`x_{k+1}`: the continuous adjoint stepped by Euler), a dropped :math:`l_x`, the
-    missing identity of :math:`I + hF_x`, an off-by-one sweep range (either end), :math:`F_x`
-    not transposed, a wrong terminal condition, a sign, λ updated before it is used in the
-    gradient, and a missing factor h.
+    The reference is :func:`~snnlib.adjoint.euler_discrete_gradient`. Cases: rate networks of
+    :func:`~snnlib.adjoint.rate_network_loss` (two random, a start on the target so that
+    :math:`l_x = 0` at k = 0, and W = 0 with equal entries of b and x_0: tied states), and
+    three with :math:`l_p`, :math:`\phi_p` and :math:`\partial x_0/\partial p` added (one of
+    them a single step K = 1, one without a running loss). Named mistakes: the wrong pairing
+    (λ with :math:`x_{k+1}`: the continuous adjoint stepped by Euler), a dropped :math:`l_x`,
+    :math:`l_x` without h or at :math:`x_{k+1}`, the missing identity of :math:`I + hF_x`, a
+    sweep range off by one at either end or starting at K − 2, :math:`F_x` not transposed, two
+    broadcasting slips for :math:`F_x^\top\lambda`, a terminal condition of 0 or at
+    :math:`x_{K-1}`, a sign, λ updated before it is used, the midpoint λ in the gradient, a
+    missing factor h, a dropped :math:`\phi_p`, a dropped :math:`l_p` or one without h, a
+    dropped :math:`\lambda_0^\top\partial x_0/\partial p` or one with :math:`\lambda_1`, and a
+    piece the problem lacks (``None``) called instead of counted as zero.
 
     Examples
     --------
@@ -152,57 +287,19 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
     >>> print(check_backward_sweep(sweep))
     sweep: not yet — the running loss's l_x is missing from the λ step (case 1)
     """
-    rng = np.random.default_rng(7)
-    cases = []
-    for n, K, kind in ((3, 50, "random"), (2, 1, "random"), (3, 20, "on target"),
-                       (2, 8, "tied"), (4, 30, "random")):
-        target = rng.normal(size=n)
-        p = rng.normal(scale=0.8, size=n * n + n)
-        x0 = rng.normal(size=n)
-        if kind == "on target":
-            x0 = target.copy()
-        if kind == "tied":
-            p[: n * n] = 0.0
-            p[n * n:] = 0.5
-            x0 = np.full(n, 0.25)
-        problem = rate_network_loss(n, target)
-        h = 2.0 / K
-        xs = [x0]
-        for k in range(K):
-            xs.append(xs[-1] + h * problem.F(k * h, xs[-1], p))
-        cases.append((problem, np.array(xs), p, h))
+    cases = _sweep_cases()
 
     def reference(problem, xs, p, h):
         K = xs.shape[0] - 1
         return euler_discrete_gradient(problem, xs[0], p, K * h, K).grad
 
-    messages = {
-        "pairing": "wrong pairing: Jacobians taken at (t_{k+1}, x_{k+1}) — that is the "
-                   "continuous adjoint stepped by Euler; the chain rule through "
-                   "x_{k+1} = x_k + hF(t_k, x_k) pairs λ_{k+1} with x_k",
-        "l_x": "the running loss's l_x is missing from the λ step",
-        "identity": "the identity is missing: the step's Jacobian is I + hF_x, so "
-                    "λ_k = λ_{k+1} + h(F_xᵀλ_{k+1} + l_xᵀ)",
-        "range": "off by one in the sweep range: k must run from K − 1 down to 0 inclusive",
-        "transposed": "F_x is not transposed: the adjoint needs F_xᵀλ",
-        "terminal": "wrong terminal condition: λ_K = φ_x(x_K)ᵀ, not 0",
-        "sign": "sign: the backward step adds h(F_xᵀλ + l_xᵀ), it does not subtract it",
-        "order": "λ updated before use: the gradient term of step k needs λ_{k+1}, not λ_k",
-    }
-
     def named(slip):
         def hint(args, got, expected):
             problem, xs, p, h = args
             if _close(got, _sweep(problem, xs, p, h, slip)):
-                return messages[slip]
+                return _SLIPS[slip]
             return None
         return hint
-
-    def long_range(args, got, expected):
-        problem, xs, p, h = args
-        if _close(got, _sweep(problem, xs, p, h, "range_long")):
-            return messages["range"]
-        return None
 
     def unscaled(args, got, expected):
         if _close(got, expected / args[3]):
@@ -210,10 +307,17 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
         return None
 
     def run(problem, xs, p, h):
-        got = np.asarray(candidate(problem, xs, p, h), dtype=float)
+        try:
+            got = candidate(problem, xs, p, h)
+        except TypeError as error:
+            if "NoneType" in str(error):
+                raise TypeError(f"{error} — a piece the problem lacks (None) counts as zero"
+                                ) from error
+            raise
+        got = np.asarray(got, dtype=float)
         if got.shape != p.shape:
             raise ValueError(f"must return dL_h/dp of shape {p.shape}, got {got.shape}")
         return got
 
-    hints = (*(named(slip) for slip in messages), long_range, unscaled)
+    hints = (*(named(slip) for slip in _SLIPS), unscaled)
     return _named(candidate, _compare(run, cases, reference, hints))
