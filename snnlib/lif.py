@@ -451,9 +451,12 @@ def _simulate_layer(
 class SpikeLimitError(ValueError, RuntimeError):
     """A neuron of a recurrent layer exceeded ``max_spikes`` spikes in one sample.
 
-    Strong positive recurrence can make the currents grow with every spike, the interspike
-    intervals shrink geometrically and the number of spikes before ``t_max`` unbounded (a
-    burst that no exact simulation can finish). The simulation stops with this error
+    Strong positive recurrence can make the currents grow with every spike: the interspike
+    intervals shrink (roughly like 1/n for the n-th spike) and the spike count grows about
+    exponentially with time. It stays finite in every finite window — each spike needs
+    ∫I⁺ ≥ τ_mem·ϑ and adds at most the positive recurrent
+    weight to the current — but the cost of an exact simulation grows without bound as
+    ``t_max`` grows. The simulation stops with this error
     instead of looping; it is a ``ValueError`` (the weights are outside what can be
     simulated) and a ``RuntimeError`` (it is found while running).
     """
@@ -596,8 +599,9 @@ def forward(
         sign, self-connections allowed). Recurrent layers are simulated event by event.
     max_spikes : int, optional
         Cap on the spikes of one neuron of a recurrent layer in one sample (default 1000).
-        Positive recurrence can produce a burst with unboundedly many spikes before
-        ``t_max``; past the cap the simulation raises :class:`SpikeLimitError`.
+        Positive recurrence can produce a burst whose spike count, finite in every finite
+        window, grows about exponentially with ``t_max``; past the cap the simulation raises
+        :class:`SpikeLimitError`. Feed-forward layers are not capped.
 
     Returns
     -------
