@@ -22,10 +22,8 @@ burst_explorer
     τ_s r = τ_m ϑ.
 adjoint_kick_size_explorer, gradient_explorer, yinyang_decision_explorer
     The explorers of chapters 5, 6 and 7.
-if_explorer, sod_explorer
-    The explorers of chapters 8 and 9.
-sod_band_explorer
-    Chapter 9's explorer with the event mass and the deviation band.
+if_explorer, sod_band_explorer
+    The explorers of chapters 8 and 9 (the latter with the event mass and the deviation band).
 """
 
 from __future__ import annotations
@@ -53,7 +51,6 @@ from snnlib.plotting import (
     plot_lif_network,
     plot_loss_slice,
     plot_pairing_under_shift,
-    plot_sod,
     plot_sod_band,
     plot_threshold_crossings,
     plot_triangle_zoom,
@@ -69,7 +66,6 @@ __all__ = [
     "pairing_explorer",
     "render_frame",
     "sod_band_explorer",
-    "sod_explorer",
     "threshold_explorer",
     "triangle_zoom_explorer",
     "yinyang_decision_explorer",
@@ -496,17 +492,3 @@ def sod_band_explorer(
     )
 
 
-def sod_explorer(
-    t: np.ndarray, x: np.ndarray, delta: float = 0.25, **grids: Sequence
-) -> FrameExplorer:
-    """Δ (control ``step``: 13 log-spaced values, 0.01 … 1, starting nearest ``delta``) and
-    the ``reference`` for :func:`~snnlib.plotting.plot_sod`."""
-    levels = tuple(grids.pop("step", _log_grid(0.01, 1.0, 6)))
-    default = min(levels, key=lambda v: abs(np.log(v / delta)))
-    return FrameExplorer(
-        lambda step, reference: plot_sod(t, x, step, reference),
-        [Control("step", levels, "Δ", default, "{:.3g}"),
-         Control("reference", ("lattice", "last_value"), "reference", fmt="{}",
-                 dropdown=True)],
-        grids=grids,
-    )

@@ -18,7 +18,6 @@ from snnlib.plotting import (
     plot_if_sampling,
     plot_loss_slice,
     plot_pairing_under_shift,
-    plot_sod,
     plot_threshold_crossings,
 )
 from snnlib.widgets import (
@@ -30,7 +29,6 @@ from snnlib.widgets import (
     if_explorer,
     pairing_explorer,
     render_frame,
-    sod_explorer,
     threshold_explorer,
     yinyang_decision_explorer,
 )
@@ -168,11 +166,6 @@ def test_sampling_explorers():
     level = 0.25
     assert ex.frame(theta=level, reset="zero", leak=0.2) == render_frame(
         lambda: plot_if_sampling(t, np.sin(t), level, "zero", 0.2))
-    ex = sod_explorer(t, np.sin(t), delta=0.3, step=(0.1, 0.3))
-    check_structure(ex)
-    assert ex.controls[0].default == 0.3
-    assert ex.frame(step=0.3, reference="last_value") == render_frame(
-        lambda: plot_sod(t, np.sin(t), 0.3, "last_value"))
 
 
 def test_burst_explorer():
@@ -186,6 +179,8 @@ def test_burst_explorer():
     assert "more than 50 spikes" in ax.get_title()
     ax = plot_burst(4.5, 10.0, LIFParams(), 100.0)  # the runaway of chapter 4
     assert "still firing at the window's end" in ax.get_title()
+
+
 def test_yinyang_decision_explorer_marks_point_class_and_answer():
     weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
     ex = yinyang_decision_explorer(weights, LIFParams(), 50.0, resolution=10,
