@@ -119,10 +119,10 @@ def check_bump_derivative(
     >>> def bump_derivative(t, n, center=0.0, width=1.0):
     ...     return bump(center, width).derivative(n)(t) * width**n   # chain factor forgotten
     >>> print(check_bump_derivative(bump_derivative))
-    bump_derivative: not yet — wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0 (case 6)
+    bump_derivative: not yet — wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0 (case 7)
     """
     grid = np.linspace(-1.5, 1.5, 61)      # step 0.05: hits 0 and ±1 exactly
-    cases = [(grid, n, 0.0, 1.0) for n in (0, 1, 2, 3, 5)]
+    cases = [(grid, n, 0.0, 1.0) for n in (0, 1, 2, 3, 4, 5)]
     cases += [(np.linspace(-1.5, 2.5, 81), 2, 0.5, 2.0),
               (np.linspace(-1.2, 0.8, 41), 3, -0.2, 0.5),
               (np.array([[-0.5, 0.0], [0.25, 1.0]]), 1, 0.0, 1.0)]
