@@ -144,3 +144,96 @@ def test_sweep_step_reports_shape_and_type_errors():
     assert not single.passed and "pair" in single.message
     crashed = check_sweep_step(lambda *a: 1 / 0)
     assert not crashed.passed and "ZeroDivisionError" in crashed.message
+
+
+def _jump_variant(lv, li, neuron, dl, vd, p, R, *, reset=1.0, tau=None, every=False):
+    rows = np.arange(lv.shape[0])
+    bracket = dl + reset * p.threshold * lv[rows, neuron] + np.einsum("bj,bj->b", R[neuron],
+                                                                       lv - li)
+    step = bracket / ((p.tau_mem if tau is None else tau) * vd)
+    out = lv.copy()
+    if every:
+        return out + step[:, None]
+    out[rows, neuron] += step
+    return out
+
+
+def _step_jump(lam_v, lam_i, gap, neuron, dl, vd, p, R, **jump):
+    g = gap[:, None]
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lv = lam_v * np.exp(-g / p.tau_mem)
+    li = (lam_i - A) * np.exp(-g / p.tau_syn) + A * np.exp(-g / p.tau_mem)
+    return _jump_variant(lv, li, neuron, dl, vd, p, R, **jump), li
+
+
+def _sequential_slip(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    """λ_V decayed in place first, then λ_I's closed form reads the decayed λ_V."""
+    g = gap[:, None]
+    lam_v = lam_v * np.exp(-g / p.tau_mem)
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lam_i = (lam_i - A) * np.exp(-g / p.tau_syn) + A * np.exp(-g / p.tau_mem)
+    return spike_jump(lam_v, lam_i, neuron, dl, vd, p, R), lam_i
+
+
+def _exponentials_swapped(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    g = gap[:, None]
+    em, es = np.exp(-g / p.tau_syn), np.exp(-g / p.tau_mem)  # the slip: each with the other τ
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lv, li = lam_v * em, (lam_i - A) * es + A * em
+    return spike_jump(lv, li, neuron, dl, vd, p, R), li
+
+
+def _constant_slip(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    g = gap[:, None]
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lv, li = lam_v * np.exp(-g / p.tau_mem), lam_i * np.exp(-g / p.tau_syn) + A * np.exp(
+        -g / p.tau_mem)
+    return spike_jump(lv, li, neuron, dl, vd, p, R), li
+
+
+def _shifted(shift):
+    def step(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+        return _step(lam_v, lam_i, gap, (neuron + shift) % lam_v.shape[1], dl, vd, p, R)
+    return step
+
+
+SWEEP_MISTAKES_MORE = {
+    "∂L/∂t_k enters the jump with the wrong sign":
+        lambda la, li, g, n, dl, vd, p, R: _step(la, li, g, n, -dl, vd, p, R),
+    "factor 1/V̇⁻ is dropped": lambda la, li, g, n, dl, vd, p, R:
+        _step(la, li, g, n, dl, np.ones_like(vd), p, R),
+    "V̇⁻ is squared": lambda la, li, g, n, dl, vd, p, R: _step(la, li, g, n, dl, vd**2, p, R),
+    "off by one in the neuron index: the jump goes to neuron + 1": _shifted(1),
+    "off by one in the neuron index: the jump goes to neuron − 1": _shifted(-1),
+    "wrong order of the sweep": lambda *a: _step(*a, jump_first=True),
+    "in-place slip": _sequential_slip,
+    "two exponentials are swapped": _exponentials_swapped,
+    "constant of the λ_I solution is wrong": _constant_slip,
+    "factor A = τ_mem/(τ_mem − τ_syn) of the coupling is dropped": lambda *a: _step(
+        *a, a=(a[6].tau_mem - a[6].tau_syn) / a[6].tau_mem),
+    "reset term ϑ λ_V,n⁺ of the jump is missing": lambda *a: _step_jump(*a, reset=0.0),
+    "factor 1/τ_mem of the jump is missing": lambda *a: _step_jump(*a, tau=1.0),
+    "τ_syn in place of τ_mem in the jump": lambda *a: _step_jump(*a, tau=a[6].tau_syn),
+    "added to every neuron": lambda *a: _step_jump(*a, every=True),
+}
+
+
+@pytest.mark.parametrize("fragment", SWEEP_MISTAKES_MORE)
+def test_sweep_step_names_more_mistakes(fragment):
+    verdict = check_sweep_step(SWEEP_MISTAKES_MORE[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_sweep_step_accepts_in_place_jump_with_copy_of_rows():
+    """Correct, written as ``lam_v[rows, neuron] += …`` on the decayed input arrays."""
+    def sweep(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+        g = gap[:, None]
+        A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+        lam_i[:] = (lam_i - A) * np.exp(-g / p.tau_syn) + A * np.exp(-g / p.tau_mem)
+        lam_v *= np.exp(-g / p.tau_mem)
+        rows = np.arange(lam_v.shape[0])
+        lam_v[rows, neuron] += (dl + p.threshold * lam_v[rows, neuron] + np.einsum(
+            "bj,bj->b", R[neuron], lam_v - lam_i)) / (p.tau_mem * vd)
+        return lam_v, lam_i
+
+    assert check_sweep_step(sweep).passed

@@ -111,10 +111,32 @@ def _decay(lam_v, lam_i, gap, p, mistake=None):
     if mistake == "forward":
         gap = -gap
     em, es = np.exp(-gap / tm), np.exp(-gap / ts)
-    a = {"sign": -1.0, "tau_syn": ts / tm}.get(mistake, 1.0) * tm / (tm - ts) * lam_v
+    if mistake == "exponentials":
+        em, es = es, em
+    factor = {"sign": -1.0, "tau_syn": ts / tm, "unit": (tm - ts) / tm}.get(mistake, 1.0)
+    a = factor * tm / (tm - ts) * lam_v
     if mistake == "uncoupled":
         return lam_v * em, lam_i * es
+    if mistake == "constant":  # B = λ_I instead of λ_I − Aλ_V
+        return lam_v * em, lam_i * es + a * em
+    if mistake == "in place":  # λ_V overwritten before λ_I's update reads it
+        lam_v = lam_v * em
+        a = tm / (tm - ts) * lam_v
+        return lam_v, (lam_i - a) * es + a * em
     return lam_v * em, (lam_i - a) * es + a * em
+
+
+def _jump(lam_v, lam_i, neuron, dl, vd, p, R, *, reset=1.0, tau=None, every=False):
+    """:func:`spike_jump`, or a mistaken one (reset term, time constant, all neurons)."""
+    rows = np.arange(lam_v.shape[0])
+    bracket = dl + reset * p.threshold * lam_v[rows, neuron] \
+        + np.einsum("bj,bj->b", R[neuron], lam_v - lam_i)
+    step = bracket / ((p.tau_mem if tau is None else tau) * vd)
+    out = lam_v.copy()
+    if every:
+        return out + step[:, None]
+    out[rows, neuron] += step
+    return out
 
 
 def check_sweep_step(candidate: Callable) -> Verdict:
@@ -134,12 +156,16 @@ def check_sweep_step(candidate: Callable) -> Verdict:
 
     Cases include a square batch (batch = n, where a broadcasting slip runs silently), gaps of
     zero (two spikes at one instant), gaps equal to the time constants, and
-    :math:`\tau_\mathrm{syn} > \tau_\mathrm{mem}`. Named mistakes: propagation forwards in time,
-    swapped time constants, the sign of the coupling term, a dropped
-    :math:`\lambda_V \to \lambda_I` coupling, :math:`\tau_\mathrm{syn}` in place of
-    :math:`\tau_\mathrm{mem}` in :math:`A`, a gap broadcast over neurons instead of samples, the
-    jump taken before the decay, a transposed R, the sign of :math:`(\lambda_V - \lambda_I)` in
-    the jump, a missing recurrent term, λ_I changed at the spike.
+    :math:`\tau_\mathrm{syn} > \tau_\mathrm{mem}`. Named mistakes, in the decay: propagation
+    forwards in time, swapped time constants, swapped exponentials, the sign of the coupling
+    term, a dropped :math:`\lambda_V \to \lambda_I` coupling or factor :math:`A`,
+    :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}` in :math:`A`, a wrong constant
+    :math:`B`, the in-place slip of decaying :math:`\lambda_V` before :math:`\lambda_I` reads it, a
+    gap broadcast over neurons instead of samples; in the order: the jump taken before the decay;
+    in the jump: a transposed R, the sign of :math:`(\lambda_V - \lambda_I)`, a missing recurrent
+    or reset term, the sign of :math:`\partial L/\partial t_k`, a dropped or squared
+    :math:`1/\dot V^-`, a missing :math:`1/\tau_\mathrm{mem}` or :math:`\tau_\mathrm{syn}` in its
+    place, the jump given to neuron ± 1 (off by one) or to every neuron, λ_I changed at the spike.
 
     Examples
     --------
@@ -177,7 +203,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     def reference(lam_v, lam_i, gap, neuron, dl, vd, p, R):
         return pair(sweep_step)(lam_v, lam_i, gap, neuron, dl, vd, p, R)
 
-    def variant(args, mistake=None, R=None, broadcast=False, jump_first=False):
+    def variant(args, mistake=None, R=None, broadcast=False, jump_first=False, shift=0,
+                dl_sign=1.0, vd_power=1.0, **jump):
         lam_v, lam_i, gap, neuron, dl, vd, p, R0 = args
         R = R0 if R is None else R
         if broadcast:
@@ -190,7 +217,9 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             lv = spike_jump(lam_v, lam_i, neuron, dl, vd, p, R)
             return np.stack(_decay(lv, lam_i, g, p))
         lv, li = _decay(lam_v, lam_i, g, p, mistake)
-        return np.stack([spike_jump(lv, li, neuron, dl, vd, p, R), li])
+        n = lam_v.shape[1]
+        out = _jump(lv, li, (neuron + shift) % n, dl_sign * dl, vd ** vd_power, p, R, **jump)
+        return np.stack([out, li])
 
     def matches(got, other):
         return other is not None and _close(got, other)
@@ -200,10 +229,16 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ("forward", "the adjoint is propagated forwards in time: going back over a gap g "
                         "it decays, e^{−g/τ}, it does not grow"),
             ("swapped", "τ_mem and τ_syn are swapped: λ_V decays with τ_mem, λ_I with τ_syn"),
+            ("exponentials", "the two exponentials are swapped: λ_V decays with e^{−g/τ_mem}, "
+                             "B with e^{−g/τ_syn}"),
             ("sign", "the sign of the coupling term is wrong: A = τ_mem/(τ_mem − τ_syn)"),
             ("uncoupled", "the coupling of λ_I to λ_V is dropped: τ_syn λ_I' = −λ_I + λ_V "
                           "carries λ_V into λ_I"),
             ("tau_syn", "τ_syn in place of τ_mem in the coupling factor A = τ_mem/(τ_mem − τ_syn)"),
+            ("unit", "the factor A = τ_mem/(τ_mem − τ_syn) of the coupling is dropped"),
+            ("constant", "the constant of the λ_I solution is wrong: B = λ_I − A λ_V (from g = 0)"),
+            ("in place", "in-place slip: λ_I is computed from λ_V after λ_V was already decayed; "
+                         "the closed form needs λ_V at t_{k+1}"),
         )
         for mistake, message in messages:
             if matches(got, variant(args, mistake)):
@@ -212,12 +247,12 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             return ("the gap is broadcast over neurons instead of samples: use gap[:, None] "
                     "against arrays of shape (batch, n)")
         if matches(got, variant(args, jump_first=True)):
-            return ("the jump is taken before the decay: the jump at t_k needs the adjoints "
-                    "at t_k, i.e. after carrying them back over the gap")
+            return ("wrong order of the sweep: the jump is taken before the decay; the jump at "
+                    "t_k needs the adjoints at t_k, i.e. after carrying them back over the gap")
         return None
 
     def jump_hint(args, got, expected):
-        R = args[7]
+        R, p = args[7], args[6]
         for other, message in (
             (R.T, "R is transposed: the spike of n adds row n, R[n, j], to neuron j"),
             (-R, "the sign of (λ_V − λ_I) in the recurrent term of the jump is wrong"),
@@ -225,6 +260,22 @@ def check_sweep_step(candidate: Callable) -> Verdict:
                                "missing"),
         ):
             if matches(got, variant(args, R=other)):
+                return message
+        for options, message in (
+            ({"dl_sign": -1.0}, "∂L/∂t_k enters the jump with the wrong sign"),
+            ({"vd_power": 0.0}, "the factor 1/V̇⁻ is dropped from the jump"),
+            ({"vd_power": 2.0}, "V̇⁻ is squared in the jump: the factor is 1/(τ_mem V̇⁻)"),
+            ({"shift": 1}, "off by one in the neuron index: the jump goes to neuron + 1, not to "
+                           "the neuron that fires"),
+            ({"shift": -1}, "off by one in the neuron index: the jump goes to neuron − 1, not to "
+                            "the neuron that fires"),
+            ({"reset": 0.0}, "the reset term ϑ λ_V,n⁺ of the jump is missing"),
+            ({"tau": 1.0}, "the factor 1/τ_mem of the jump is missing"),
+            ({"tau": p.tau_syn}, "τ_syn in place of τ_mem in the jump"),
+            ({"every": True}, "the jump is added to every neuron: only λ_V of the neuron that "
+                              "fires jumps"),
+        ):
+            if matches(got, variant(args, **options)):
                 return message
         if _close(got[0], expected[0]) and not _close(got[1], expected[1]):
             return "λ_I is wrong (it is continuous at a spike: only λ_V jumps)"
