@@ -213,15 +213,16 @@ def check_first_crossing(
     (``snnlib.lif._next_crossing``: the bracket of prop-bracketing, then Halley's method).
     The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
     within the interval, a peak beyond the interval's end, and two sets of time constants
-    (τ_syn < τ_mem and τ_syn > τ_mem), and two grazing crossings from rest at
-    w*(1 + 10⁻⁹) and w*(1 + 10⁻¹¹), above ϑ for 8.9·10⁻⁴ and 8.9·10⁻⁵ ms only: a grid
-    search with fewer than about 3·10⁵ points on 30 ms misses them. Names these mistakes:
-    a grid search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at
-    V0 = ϑ; the bracket ended at the interval's end instead of at the peak (a crossing followed by a fall
-    is missed); the bracket not clipped at the interval's end; the second (downward)
+    (τ_syn < τ_mem and τ_syn > τ_mem), and grazing crossings from rest at w*(1 + 10⁻⁹) and
+    w*(1 + 10⁻¹¹), above ϑ for 8.9·10⁻⁴ and 8.9·10⁻⁵ ms only: a grid search needs a step
+    below that (over 3·10⁵ points on 30 ms) to see them. Names these mistakes: a grid
+    search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ;
+    the bracket ended at the interval's end instead of at the peak (a crossing followed by
+    a fall is missed); the bracket not clipped at the interval's end; the second (downward)
     crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the current
-    held at I0; no crossing found at all (the sign of b flipped together with the rising test
-    I0 > V0, the current term dropped, or a = V0: the three give the same answers); a crossing located but not refined; NaN or None for "no crossing";
+    held at I0; no crossing found at all (the sign of b flipped together with the rising
+    test I0 > V0, the current term dropped, or a = V0: the three give the same answers); a
+    crossing located but not refined; NaN or None for "no crossing";
     ``math.exp`` on arrays.
 
     Examples
