@@ -221,7 +221,7 @@ def check_first_crossing(
     a fall is missed); the bracket not clipped at the interval's end; the second (downward)
     crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the current
     held at I0; no crossing found at all (the sign of b flipped together with the rising
-    test I0 > V0, the current term dropped, or a = V0: the three give the same answers); a
+    test I0 > V0, the current term dropped, or a = V0: the three give the same answers here); a
     crossing located but not refined; NaN or None for "no crossing";
     ``math.exp`` on arrays.
 
@@ -363,9 +363,9 @@ def check_first_crossing(
         below = V0 < p.threshold
         if (expected[below] > 0).sum() >= 3 and not (got[below] > 0).any():
             return (f"found no crossing where snnlib finds {(expected[below] > 0).sum()}: the "
-                    "trajectory never rises to ϑ. Three mistakes give exactly this answer on "
-                    "every input: is the sign of b flipped (b = τ_syn·I0/(τ_syn − τ_mem); "
-                    "flipped, V follows the current −I0 and falls wherever I0 > V0), the "
+                    "trajectory never rises to ϑ. Three mistakes give this answer on these "
+                    "cases: is the sign of b flipped (b = τ_syn·I0/(τ_syn − τ_mem); "
+                    "flipped, V follows the current −I0 instead of I0), the "
                     "current's term b·exp(−s/τ_syn) dropped, or a = V0 instead of V0 − b "
                     "(a makes V(0) = V0)?")
         return None
