@@ -39,11 +39,30 @@ WRONG_STEPS = {
     "numerator": step_with_b(lambda p: p.tau_mem / p.tau_syn),
     "Euler": lambda V0, I0, s, p: (V0 + s * (I0 - V0) / p.tau_mem, I0 * (1 - s / p.tau_syn)),
     "use np.exp": lambda V0, I0, s, p: (V0 * math.exp(-s / p.tau_mem), I0),
+    "order (V, I)": lambda V0, I0, s, p: good_step(V0, I0, s, p)[::-1],
+    "a = V0 instead of V0 − b": lambda V0, I0, s, p: (
+        V0 * np.exp(-s / p.tau_mem) + p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
+        * np.exp(-s / p.tau_syn), I0 * np.exp(-s / p.tau_syn)),
+    "b·exp(−s/τ_syn) is dropped": lambda V0, I0, s, p: (
+        (V0 - p.tau_syn * I0 / (p.tau_syn - p.tau_mem)) * np.exp(-s / p.tau_mem),
+        I0 * np.exp(-s / p.tau_syn)),
+    "current's term is dropped": lambda V0, I0, s, p: (V0 * np.exp(-s / p.tau_mem),
+                                                       I0 * np.exp(-s / p.tau_syn)),
 }
 
 
-def test_lif_step_correct():
-    assert check_lif_step(good_step).passed
+def in_place_step(V0, I0, s, p):
+    """Correct, returned as a list, and overwrites its inputs."""
+    out = list(good_step(V0, I0, s, p))
+    V0 *= 0.0
+    s += 1.0
+    return out
+
+
+@pytest.mark.parametrize("candidate", [good_step, in_place_step])
+def test_lif_step_correct(candidate):
+    verdict = check_lif_step(candidate)
+    assert verdict.passed, verdict.message
 
 
 @pytest.mark.parametrize("fragment", sorted(WRONG_STEPS))
@@ -58,7 +77,8 @@ def test_lif_step_names_mistakes(fragment):
 # ---------------------------------------------------------------------------------------
 
 
-def make_crossing(*, ge=True, bracket_end="peak", piece="rising", b_factor=None,
+def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="rising",
+                  b_factor=None,
                   swap=False, a_is_V0=False, held=False, no_current=False, refine=True,
                   none=np.inf):
     """A vectorized bisection solution; the keywords switch on one typical mistake each."""
@@ -88,8 +108,11 @@ def make_crossing(*, ge=True, bracket_end="peak", piece="rising", b_factor=None,
         else:  # "duration"
             inside = np.zeros(V0.shape, bool)
         hi = np.where(inside, s_star, duration)
-        # rising at s = 0 by the derivative of the (possibly wrong) formula itself
-        if held:
+        # rising at s = 0 by the derivative of the (possibly wrong) formula itself, or by
+        # the solution's test I0 > V0
+        if rising_test == "I0 > V0":
+            rising = I0 > V0
+        elif held:
             rising = I0 > V0
         elif no_current:
             rising = V0 < 0
@@ -140,6 +163,31 @@ def brentq_crossing(V0, I0, duration, params):
     return out
 
 
+def grid_crossing(n):
+    """Wrong: sample V on n points, then bisect between the first sample ≥ ϑ and the one
+    before it (a sampled maximum; no bracket at the peak)."""
+
+    def first_crossing(V0, I0, duration, params):
+        tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+        b = ts * I0 / (ts - tm)
+        a = V0 - b
+
+        def V(s):
+            return a * np.exp(-s / tm) + b * np.exp(-s / ts)
+
+        u = np.linspace(0.0, 1.0, n)[:, None] * duration
+        above = V(u) >= th
+        k, cols = np.argmax(above, axis=0), np.arange(V0.size)
+        lo, hi = u[np.maximum(k - 1, 0), cols], u[k, cols]
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            below = V(mid) < th
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        return np.where(V0 >= th, 0.0, np.where(above.any(axis=0), hi, np.inf))
+
+    return first_crossing
+
+
 def in_place_crossing(V0, I0, duration, params):
     """Correct, but overwrites its inputs."""
     s = make_crossing()(V0, I0, duration, params)
@@ -156,6 +204,11 @@ WRONG_CROSSINGS = {
     "downward crossing": make_crossing(piece="falling"),
     "swapped": make_crossing(swap=True),
     "sign of b": make_crossing(b_factor=lambda p: -1.0),
+    # with the solution's rising test I0 > V0 a flipped b never rises to ϑ: no crossing at
+    # all, the same answer as a dropped current term or a = V0, so all three are named
+    "is the sign of b flipped": make_crossing(b_factor=lambda p: -1.0, rising_test="I0 > V0"),
+    "grid search": grid_crossing(1000),
+    "sampled maximum": grid_crossing(200_000),
     "τ_mem in b's numerator": make_crossing(b_factor=lambda p: p.tau_mem / p.tau_syn),
     "a = V0 instead of V0 − b": make_crossing(a_is_V0=True),
     "held at I0": make_crossing(held=True),

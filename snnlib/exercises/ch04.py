@@ -50,9 +50,10 @@ def check_lif_step(
     :math:`V = a e^{-s/\tau_m} + b e^{-s/\tau_s}`, :math:`b = \tau_s I_0/(\tau_s - \tau_m)`,
     :math:`a = V_0 - b`, :math:`I = I_0 e^{-s/\tau_s}` (chapter 4's warm-up).
 
-    Names these mistakes: V wrong at s = 0, a current that decays with the wrong time
-    constant, swapped time constants, the sign of b flipped, τ_mem in b's numerator, one
-    Euler step instead of the exact solution, ``math.exp`` on arrays.
+    Names these mistakes: V and I returned as (I, V); a = V0 instead of V0 − b; V wrong at
+    s = 0; the term b·exp(−s/τ_syn) or the whole current term dropped; a current that decays
+    with the wrong time constant; swapped time constants; the sign of b flipped; τ_mem in
+    b's numerator; one Euler step instead of the exact solution; ``math.exp`` on arrays.
 
     Examples
     --------
@@ -86,8 +87,24 @@ def check_lif_step(
             return message if _close(got[0], formula(V0, I0, s, p)) else None
         return hint
 
+    def pair_swapped(args, got, expected):
+        if _close(got[::-1], expected):
+            return "returned (I, V): return the pair in the order (V, I)"
+        return None
+
+    def b_of(I0, p):
+        return p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
+
     hints = (
+        pair_swapped,
+        variant(lambda V0, I0, s, p: V0 * np.exp(-s / p.tau_mem) + b_of(I0, p) * np.exp(
+            -s / p.tau_syn), "a = V0 instead of V0 − b: then V(0) = V0 + b, not V0"),
+        variant(lambda V0, I0, s, p: (V0 - b_of(I0, p)) * np.exp(-s / p.tau_mem),
+                "the term b·exp(−s/τ_syn) is dropped: V = a·exp(−s/τ_mem) + b·exp(−s/τ_syn)"),
         start,
+        variant(lambda V0, I0, s, p: V0 * np.exp(-s / p.tau_mem),
+                "the current's term is dropped (V = V0·exp(−s/τ_mem) is the membrane without "
+                "input): V = a·exp(−s/τ_mem) + b·exp(−s/τ_syn) with a = V0 − b"),
         variant(lambda V0, I0, s, p: _closed_form(V0, I0, s, p.tau_syn, p.tau_mem),
                 "τ_mem and τ_syn are swapped in V"),
         variant(lambda V0, I0, s, p: _closed_form(V0, -I0, s, p.tau_mem, p.tau_syn),
@@ -101,8 +118,11 @@ def check_lif_step(
                 "closed form"),
         current,
     )
-    return _named(candidate, _compare(_stacked(_scalar_math(candidate)), cases,
-                                      _reference_lif_step, hints))
+    def as_pair(*args):
+        out = _scalar_math(candidate)(*args)
+        return tuple(out) if isinstance(out, list) and len(out) == 2 else out
+
+    return _named(candidate, _compare(_stacked(as_pair), cases, _reference_lif_step, hints))
 
 
 # ---------------------------------------------------------------------------------------
@@ -145,9 +165,18 @@ def _matches(got: np.ndarray, other: np.ndarray) -> bool:
                                                   atol=1e-9))
 
 
+def _grazing_weight(p: LIFParams) -> float:
+    """The weight w* of one input from rest whose peak just touches ϑ: ϑ/κ(s*), with
+    s* = ln(τ_m/τ_s)/(1/τ_s − 1/τ_m) (chapter 4, ex-threshold-weight)."""
+    tm, ts = p.tau_mem, p.tau_syn
+    s_star = np.log(tm / ts) / (1 / ts - 1 / tm)
+    kappa = ts / (ts - tm) * (np.exp(-s_star / ts) - np.exp(-s_star / tm))
+    return float(p.threshold / kappa)
+
+
 def _first_crossing_cases() -> list[tuple]:
     p, q = LIFParams(), LIFParams(tau_mem=10.0, tau_syn=15.0, threshold=2.0)
-    w_star = 6.349604207872798  # one input from rest: the peak touches ϑ = 1 (chapter 4)
+    w_star = _grazing_weight(p)  # 6.3496042…: the peak touches ϑ = 1
     rng = np.random.default_rng(44)
     cases = [(rng.uniform(-0.5, 1.0, 60) * params.threshold,
               rng.uniform(-12.0, 12.0, 60) * params.threshold,
@@ -161,6 +190,12 @@ def _first_crossing_cases() -> list[tuple]:
         # the interval ends (V(duration) < ϑ), or peaks after the interval ends
         (np.zeros(6), w_star * np.array([1.0 + 1e-6, 1.05, 1.5, 3.0, 1.5, 0.99]),
          np.array([30.0, 30.0, 30.0, 30.0, 3.0, 30.0]), p),
+        # grazing crossings: w*(1 + x) stays above ϑ for 2·0.0141·√(x/10⁻⁶) ms only
+        # (8.9e-4 ms at x = 10⁻⁹, 8.9e-5 ms at 10⁻¹¹), next to one wide up-and-down crossing:
+        # a grid coarser than that steps over the window and reports no crossing (five
+        # durations, so that no one grid spacing hits every window by luck)
+        (np.zeros(8), w_star * np.array([1.0 + 1e-9, 1.0 + 1e-9] + [1.0 + 1e-11] * 5 + [1.5]),
+         np.array([30.0, 17.3, 30.0, 23.7, 41.3, 17.9, 35.1, 30.0]), p),
     ]
     return cases
 
@@ -178,12 +213,16 @@ def check_first_crossing(
     (``snnlib.lif._next_crossing``: the bracket of prop-bracketing, then Halley's method).
     The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
     within the interval, a peak beyond the interval's end, and two sets of time constants
-    (τ_syn < τ_mem and τ_syn > τ_mem). Names these mistakes: ``>`` for ``≥`` at V0 = ϑ; the
-    bracket ended at the interval's end instead of at the peak (a crossing followed by a fall
-    is missed); the bracket not clipped at the interval's end; the second (downward)
+    (τ_syn < τ_mem and τ_syn > τ_mem), and grazing crossings from rest at w*(1 + 10⁻⁹) and
+    w*(1 + 10⁻¹¹), above ϑ for 8.9·10⁻⁴ and 8.9·10⁻⁵ ms only: a grid search needs a step
+    below that (over 3·10⁵ points on 30 ms) to see them. Names these mistakes: a grid
+    search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ;
+    the bracket ended at the interval's end instead of at the peak (a crossing followed by
+    a fall is missed); the bracket not clipped at the interval's end; the second (downward)
     crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the current
-    held at I0; no crossing found at all (the current term dropped, or a = V0: the two give
-    the same answers); a crossing located but not refined; NaN or None for "no crossing";
+    held at I0; no crossing found at all (the sign of b flipped together with the rising
+    test I0 > V0, the current term dropped, or a = V0: the three give the same answers here); a
+    crossing located but not refined; NaN or None for "no crossing";
     ``math.exp`` on arrays.
 
     Examples
@@ -252,11 +291,26 @@ def check_first_crossing(
                         "is the first, upward crossing, on the rising piece before the peak")
         return None
 
-    def missed_fall(args, got, expected):
+    def fall_back(args, expected):
         V0, I0, duration, p = args
         V = trajectory(V0, I0, p)
+        return np.array([expected[i] > 0 and V(duration[i], i) < p.threshold
+                         for i in range(duration.size)], dtype=bool)
+
+    def grid(args, got, expected):
+        # a sampled grid (or sampled maximum) finds the wide up-and-down crossings but
+        # steps over the narrow window of a grazing one
         missed = (got == _NONE) & (expected > 0)
-        if any(V(duration[i], i) < p.threshold for i in np.flatnonzero(missed)):
+        back = fall_back(args, expected)
+        if missed.any() and not missed[~back].any() and (back & ~missed).any():
+            return ("a grid search (or a sampled maximum) misses a grazing crossing: V stays "
+                    "above ϑ for less than one grid step, so no sample sees it — bracket at "
+                    "the peak s* instead of sampling")
+        return None
+
+    def missed_fall(args, got, expected):
+        missed = (got == _NONE) & (expected > 0)
+        if (missed & fall_back(args, expected)).any():
             return ("missed a crossing where V rises above ϑ and falls back below before the "
                     "interval ends: deciding by V(duration) ≥ ϑ is the wrong bracket end — "
                     "bracket at the peak s* when it lies inside the interval")
@@ -309,13 +363,16 @@ def check_first_crossing(
         below = V0 < p.threshold
         if (expected[below] > 0).sum() >= 3 and not (got[below] > 0).any():
             return (f"found no crossing where snnlib finds {(expected[below] > 0).sum()}: the "
-                    "trajectory never rises to ϑ — is the current's term b·exp(−s/τ_syn) "
-                    "dropped, or a = V0 instead of V0 − b (a makes V(0) = V0)?")
+                    "trajectory never rises to ϑ. Three mistakes give this answer on these "
+                    "cases: is the sign of b flipped (b = τ_syn·I0/(τ_syn − τ_mem); "
+                    "flipped, V follows the current −I0 instead of I0), the "
+                    "current's term b·exp(−s/τ_syn) dropped, or a = V0 instead of V0 − b "
+                    "(a makes V(0) = V0)?")
         return None
 
     hints = (
-        nan, at_threshold, beyond, downward, none_found, swapped, sign_of_b, numerator,
-        variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
+        nan, at_threshold, beyond, downward, swapped, sign_of_b, numerator, none_found,
+        grid, variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
                 "closed form with two exponentials", mode="held"),
         missed_fall, unrefined,
     )
