@@ -21,7 +21,8 @@ def check_spike_train_pairing(
     :math:`s = \sum_i w_i\delta(t - t_i)` and a :class:`snnlib.distributions.TestFunction`.
 
     Names: the sign :math:`(-1)^n` missing, always "−" (or −1 for every n ≥ 1), φ used for
-    :math:`\varphi^{(n)}` (with or without the sign), the weights ignored, the mean over the
+    :math:`\varphi^{(n)}` (with or without the sign), :math:`\varphi^{(n\pm1)}` for
+    :math:`\varphi^{(n)}`, the weights ignored, the mean over the
     spikes instead of the sum.
 
     Examples
@@ -49,9 +50,18 @@ def check_spike_train_pairing(
 
     def order(args, got, expected):
         times, weights, phi, n = args
-        plain = float(np.sum(weights * phi(times)))
-        if n and np.isclose(abs(float(got)), abs(plain)):
-            return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
+        for k in (0, n - 1, n + 1):
+            if k < 0 or k == n:
+                continue
+            other = float(np.sum(weights * phi.derivative(k)(times)))
+            if np.isclose(abs(float(got)), abs(other)) and not np.isclose(other, float(expected)):
+                if k == 0 and n == 1:
+                    return ("the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾ (at n = 1, "
+                            "φ = φ⁽ⁿ−¹⁾: or off by one in n)")
+                if k == 0:
+                    return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
+                return (f"off by one in n: the pairing uses φ⁽ⁿ{'−' if k < n else '+'}¹⁾ "
+                        "instead of φ⁽ⁿ⁾")
         return None
 
     def mean(args, got, expected):
