@@ -32,7 +32,7 @@ PAIRING_CATALOGUE = {
         lambda t, w, phi, n: (-1) ** n * float(np.mean(w * phi.derivative(n)(t))),
     "weights w_i are ignored":
         lambda t, w, phi, n: (-1) ** n * float(np.sum(phi.derivative(n)(t))),
-    "uses φ⁽ⁿ−¹⁾":
+    "φ⁽ⁿ−¹⁾":
         lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(max(n - 1, 0))(t))),
     "uses φ⁽ⁿ+¹⁾": lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(n + 1)(t))),
 }
