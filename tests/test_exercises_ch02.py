@@ -80,6 +80,9 @@ CATALOGUE = {
     "wrong value at |t| = ε only": wrong(lambda x: (9.0 - 15.0 * x**2) / 8.0,
                                          lambda x: np.abs(x) < 1.0),
     "Python loop": lambda t, eps: np.array([float(good_kernel(np.array(x), eps)) for x in t]),
+    "transposed": lambda t, eps: good_kernel(t, eps).T,
+    "single precision": lambda t, eps: good_kernel(np.asarray(t, dtype=np.float32),
+                                                   np.float32(eps)).astype(np.float32),
 }
 
 
@@ -168,5 +171,15 @@ def triangle_index_loop(t, eps):
 @pytest.mark.parametrize("candidate, mistake", [(triangle_vectorize, "np.vectorize"),
                                                 (triangle_index_loop, "a Python for loop")])
 def test_triangle_names_hidden_loops(candidate, mistake):
+    verdict = check_triangle(candidate)
+    assert not verdict.passed and mistake in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("candidate, mistake", [
+    (lambda t, eps: -good_triangle(t, eps), "the sign is reversed"),
+    (lambda t, eps: good_triangle(t, eps).T, "transposed"),
+    (lambda t, eps: good_triangle(np.asarray(t, dtype=np.float32), np.float32(eps)),
+     "single precision")])
+def test_triangle_names_sign_layout_precision(candidate, mistake):
     verdict = check_triangle(candidate)
     assert not verdict.passed and mistake in verdict.message, verdict.message

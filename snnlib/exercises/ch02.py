@@ -60,6 +60,17 @@ def _loop_in_source(candidate: Callable) -> str | None:
     return None
 
 
+def _layout_and_precision(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
+    """Name a transposed output or single-precision arithmetic."""
+    if got.ndim == 2 and got.shape == got.T.shape and _close(got, expected.T):
+        return "transposed: the output must have t's layout, element for element"
+    scale = np.abs(expected).max(initial=1.0)
+    if np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale):
+        return ("agrees only to about 1e-7: single precision (float32)? compute in float64, "
+                "numpy's default")
+    return None
+
+
 def _without_loops(candidate: Callable, verdict: Verdict) -> Verdict:
     """``verdict``, unless it passed and the candidate's source contains a Python loop."""
     if not verdict.passed:
@@ -76,7 +87,8 @@ def _without_loops(candidate: Callable, verdict: Verdict) -> Verdict:
 def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
     r"""Check ``candidate(t, eps)`` :math:`= \Lambda_\varepsilon(t)` for arrays ``t``.
 
-    Names: no ``1/ε`` or ``1/ε²`` (the area), ε taken as the full width, nonzero for
+    Names: no ``1/ε`` or ``1/ε²`` (the area), a reversed sign, a transposed output, single
+    precision, ε taken as the full width, nonzero for
     :math:`|t| \ge \varepsilon`, not even, and a Python loop over ``t`` (at run time, or in the
     source: ``for``/``while``, a comprehension, ``np.vectorize``, ``np.frompyfunc``, ``map``).
 
@@ -92,6 +104,8 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
 
     def full_width(args, got, expected):
         t, eps = args
+        if _close(got, -expected):
+            return "the sign is reversed: Λ_ε ≥ 0"
         if _close(got, triangle(t, eps / 2)):
             return "ε taken as the full width: Λ_ε has half-width ε, support (−ε, ε)"
         return None
@@ -116,7 +130,8 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
             return "not even: Λ_ε(−t) must equal Λ_ε(t)"
         return None
 
-    verdict = _compare(candidate, cases, triangle, (full_width, support, evenness, normalisation))
+    verdict = _compare(candidate, cases, triangle, (full_width, _layout_and_precision, support,
+                                                   evenness, normalisation))
     return _without_loops(candidate, verdict)
 
 
@@ -144,7 +159,8 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     :math:`t = \pm\varepsilon` exactly. A disagreement is explained where a typical mistake
     fits: a missing or squared ``1/ε``, ε as the full width, a wrong normalisation or sign, an
     order-2 kernel (:math:`m_2 \ne 0`, measured error order 2), not even, nonzero outside the
-    support, the wrong value at :math:`|t| = \varepsilon` (``<`` for ``≤``), a Python loop
+    support, the wrong value at :math:`|t| = \varepsilon` (``<`` for ``≤``), a transposed
+    output, single precision, a Python loop
     (iteration over t at run time, or in the source a ``for``/``while``, a comprehension,
     ``np.vectorize``, ``np.frompyfunc``, ``np.fromiter``, ``np.apply_along_axis``, ``map``).
     A correct kernel's measured order (pairing with cos at ε = 0.4 and 0.2) is reported.
@@ -210,8 +226,8 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
                     f"(measured error order {_measured_order(candidate):.2f})")
         return None
 
-    verdict = _without_loops(
-        candidate, _compare(candidate, cases, order4, (factor, evenness, outside, edge, moments)))
+    hints = (factor, _layout_and_precision, evenness, outside, edge, moments)
+    verdict = _without_loops(candidate, _compare(candidate, cases, order4, hints))
     if not verdict.passed:
         return verdict
     return Verdict(verdict.name, True,
