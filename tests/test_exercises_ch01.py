@@ -32,6 +32,9 @@ PAIRING_CATALOGUE = {
         lambda t, w, phi, n: (-1) ** n * float(np.mean(w * phi.derivative(n)(t))),
     "weights w_i are ignored":
         lambda t, w, phi, n: (-1) ** n * float(np.sum(phi.derivative(n)(t))),
+    "φ⁽ⁿ−¹⁾":
+        lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(max(n - 1, 0))(t))),
+    "uses φ⁽ⁿ+¹⁾": lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(n + 1)(t))),
 }
 
 
@@ -45,7 +48,8 @@ ONE_MINUS_X2, X = Polynomial([1.0, 0.0, -1.0]), Polynomial([0.0, 1.0])
 
 
 def make(steps=lambda n: n, power=lambda n: 2 * n, shift=0, first=1.0, second=1.0,
-         two_x=-2.0, chain=lambda n: n, mask=True, centre=1.0, in_place=False):
+         two_x=-2.0, chain=lambda n: n, mask=True, centre=1.0, in_place=False, four=4.0,
+         e=1.0, argument=lambda t, c, w: (t - c) / w):
     """The solution of the exercise, with one knob per typical mistake."""
 
     def bump_derivative(t, n, center=0.0, width=1.0):
@@ -54,14 +58,14 @@ def make(steps=lambda n: n, power=lambda n: 2 * n, shift=0, first=1.0, second=1.
             x -= center
             x /= width
         else:
-            x = (np.asarray(t, dtype=float) - centre * center) / width
+            x = argument(np.asarray(t, dtype=float), centre * center, width)
         p = Polynomial([1.0])
         for k in range(steps(n)):
             p = (first * p.deriv() * ONE_MINUS_X2**2
-                 + (second * 4 * (k + shift) * X * ONE_MINUS_X2 + two_x * X) * p)
+                 + (second * four * (k + shift) * X * ONE_MINUS_X2 + two_x * X) * p)
         with np.errstate(all="ignore"):
             s = 1.0 - x**2
-            value = p(x) * np.exp(1.0 - 1.0 / s) / s ** power(n)
+            value = p(x) * np.exp(e - 1.0 / s) / s ** power(n)
         if mask:
             value = np.where(np.abs(x) < 1.0, value, 0.0)
         return value / width ** chain(n)
@@ -91,6 +95,15 @@ BUMP_CATALOGUE = {
     "dropped term of the recursion: 4n x(1 − x²) p_n": make(second=0.0),
     "not +2x": make(two_x=2.0),
     "not (1 − x²)^n": make(power=lambda n: n),
+    "not (1 − x²)^{2n+1}": make(power=lambda n: 2 * n + 1),
+    "dropped factor 2 in the recursion": make(four=2.0),
+    "the factor e of ψ is missing": make(e=0.0),
+    "the argument is reflected: x = (t − c)/w, not (c − t)/w":
+        make(argument=lambda t, c, w: (c - t) / w),
+    "not (t − c)·w": make(argument=lambda t, c, w: (t - c) * w),
+    "operator precedence": make(argument=lambda t, c, w: t - c / w),
+    "the overall sign is reversed":
+        lambda t, n, center=0.0, width=1.0: -make()(t, n, center, width),
 }
 
 

@@ -80,6 +80,9 @@ CATALOGUE = {
     "wrong value at |t| = ε only": wrong(lambda x: (9.0 - 15.0 * x**2) / 8.0,
                                          lambda x: np.abs(x) < 1.0),
     "Python loop": lambda t, eps: np.array([float(good_kernel(np.array(x), eps)) for x in t]),
+    "transposed": lambda t, eps: good_kernel(t, eps).T,
+    "single precision": lambda t, eps: good_kernel(np.asarray(t, dtype=np.float32),
+                                                   np.float32(eps)).astype(np.float32),
 }
 
 
@@ -101,3 +104,82 @@ def test_triangle_accepts_in_place_candidate():
         return np.maximum(0.0, 1.0 - t) / eps
 
     assert check_triangle(in_place).passed
+
+
+def kernel_index_loop(t, eps):
+    out = np.zeros(np.shape(t))
+    for i in range(out.size):                  # a loop over indices, not over t
+        x = float(np.ravel(t)[i]) / eps
+        out.flat[i] = (9.0 - 15.0 * x**2) / 8.0 / eps if abs(x) <= 1.0 else 0.0
+    return out
+
+
+def kernel_while_loop(t, eps):
+    flat, out, i = np.ravel(t), np.zeros(np.size(t)), 0
+    while i < flat.size:
+        x = float(flat[i]) / eps
+        out[i] = (9.0 - 15.0 * x**2) / 8.0 / eps if abs(x) <= 1.0 else 0.0
+        i += 1
+    return out.reshape(np.shape(t))
+
+
+def kernel_vectorize(t, eps):
+    return np.vectorize(lambda s: (9.0 - 15.0 * (s / eps) ** 2) / 8.0 / eps
+                        if abs(s) <= eps else 0.0)(np.asarray(t, dtype=float))
+
+
+def kernel_frompyfunc(t, eps):
+    one = np.frompyfunc(lambda s: (9.0 - 15.0 * (s / eps) ** 2) / 8.0 / eps
+                        if abs(s) <= eps else 0.0, 1, 1)
+    return one(np.asarray(t, dtype=float)).astype(float)
+
+
+def kernel_map(t, eps):
+    flat = np.asarray(t, dtype=float).ravel().tolist()
+    values = map(lambda s: (9.0 - 15.0 * (s / eps) ** 2) / 8.0 / eps if abs(s) <= eps else 0.0,
+                 flat)
+    return np.array(list(values)).reshape(np.shape(t))
+
+
+LOOP_CATALOGUE = {
+    "a Python for loop": kernel_index_loop,
+    "a Python while loop": kernel_while_loop,
+    "np.vectorize": kernel_vectorize,
+    "np.frompyfunc": kernel_frompyfunc,
+    "map (a Python loop in disguise)": kernel_map,
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LOOP_CATALOGUE))
+def test_order4_kernel_names_each_hidden_loop(mistake):
+    verdict = check_order4_kernel(LOOP_CATALOGUE[mistake])
+    assert not verdict.passed
+    assert mistake in verdict.message and "values agree" in verdict.message, verdict.message
+
+
+def triangle_vectorize(t, eps):
+    return np.vectorize(lambda s: max(0.0, 1.0 - abs(s) / eps) / eps)(np.asarray(t, dtype=float))
+
+
+def triangle_index_loop(t, eps):
+    out = np.zeros(np.shape(t))
+    for i in range(out.size):
+        out.flat[i] = max(0.0, 1.0 - abs(float(np.ravel(t)[i])) / eps) / eps
+    return out
+
+
+@pytest.mark.parametrize("candidate, mistake", [(triangle_vectorize, "np.vectorize"),
+                                                (triangle_index_loop, "a Python for loop")])
+def test_triangle_names_hidden_loops(candidate, mistake):
+    verdict = check_triangle(candidate)
+    assert not verdict.passed and mistake in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("candidate, mistake", [
+    (lambda t, eps: -good_triangle(t, eps), "the sign is reversed"),
+    (lambda t, eps: good_triangle(t, eps).T, "transposed"),
+    (lambda t, eps: good_triangle(np.asarray(t, dtype=np.float32), np.float32(eps)),
+     "single precision")])
+def test_triangle_names_sign_layout_precision(candidate, mistake):
+    verdict = check_triangle(candidate)
+    assert not verdict.passed and mistake in verdict.message, verdict.message

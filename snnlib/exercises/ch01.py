@@ -21,7 +21,8 @@ def check_spike_train_pairing(
     :math:`s = \sum_i w_i\delta(t - t_i)` and a :class:`snnlib.distributions.TestFunction`.
 
     Names: the sign :math:`(-1)^n` missing, always "−" (or −1 for every n ≥ 1), φ used for
-    :math:`\varphi^{(n)}` (with or without the sign), the weights ignored, the mean over the
+    :math:`\varphi^{(n)}` (with or without the sign), :math:`\varphi^{(n\pm1)}` for
+    :math:`\varphi^{(n)}`, the weights ignored, the mean over the
     spikes instead of the sum.
 
     Examples
@@ -49,9 +50,18 @@ def check_spike_train_pairing(
 
     def order(args, got, expected):
         times, weights, phi, n = args
-        plain = float(np.sum(weights * phi(times)))
-        if n and np.isclose(abs(float(got)), abs(plain)):
-            return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
+        for k in (0, n - 1, n + 1):
+            if k < 0 or k == n:
+                continue
+            other = float(np.sum(weights * phi.derivative(k)(times)))
+            if np.isclose(abs(float(got)), abs(other)) and not np.isclose(other, float(expected)):
+                if k == 0 and n == 1:
+                    return ("the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾ (at n = 1, "
+                            "φ = φ⁽ⁿ−¹⁾: or off by one in n)")
+                if k == 0:
+                    return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
+                return (f"off by one in n: the pairing uses φ⁽ⁿ{'−' if k < n else '+'}¹⁾ "
+                        "instead of φ⁽ⁿ⁾")
         return None
 
     def mean(args, got, expected):
@@ -71,13 +81,15 @@ def check_spike_train_pairing(
 def _bump_variant(t: np.ndarray, n: int, center: float, width: float, *, steps: int | None = None,
                   power: int | None = None, coefficient_shift: int = 0, keep_first: bool = True,
                   keep_second: bool = True, two_x_sign: float = -1.0,
-                  chain: int | None = None) -> np.ndarray:
+                  chain: int | None = None, coefficient: float = 4.0, e_factor: bool = True,
+                  argument: str = "(t - c)/w") -> np.ndarray:
     r"""ψ⁽ⁿ⁾ as the recursion gives it, or as a typical slip in it gives it (zero outside).
 
     ``steps`` recursion steps (default n), denominator :math:`(1 - x^2)^{\text{power}}`
     (default 2n), coefficient :math:`4(k + \text{shift})x(1 - x^2)` for :math:`p_{k+1}`, the
-    two terms kept or dropped, the sign of :math:`2x`, and the chain factor
-    :math:`w^{-\text{chain}}` (default n).
+    two terms kept or dropped, the sign of :math:`2x`, the chain factor
+    :math:`w^{-\text{chain}}` (default n), the 4 of the coefficient, the factor e of ψ, and
+    the argument ``"(t - c)/w"`` (or the slips ``"(t - c)*w"``, ``"t - c/w"``).
     """
     steps = n if steps is None else steps
     power = 2 * n if power is None else power
@@ -86,13 +98,16 @@ def _bump_variant(t: np.ndarray, n: int, center: float, width: float, *, steps: 
     p = Polynomial([1.0])
     for k in range(steps):
         first = p.deriv() * one_minus_x2**2 if keep_first else 0.0
-        second = 4 * (k + coefficient_shift) * x_poly * one_minus_x2 if keep_second else 0.0
+        second = (coefficient * (k + coefficient_shift) * x_poly * one_minus_x2
+                  if keep_second else 0.0)
         p = first + (second + two_x_sign * 2 * x_poly) * p
-    x = (np.asarray(t, dtype=float) - center) / width
+    t = np.asarray(t, dtype=float)
+    x = {"(t - c)/w": (t - center) / width, "(t - c)*w": (t - center) * width,
+         "t - c/w": t - center / width}[argument]
     out = np.zeros(x.shape)
     inside = np.abs(x) < 1.0
     s = 1.0 - x[inside] ** 2
-    out[inside] = p(x[inside]) * np.exp(1.0 - 1.0 / s - power * np.log(s))
+    out[inside] = p(x[inside]) * np.exp(float(e_factor) - 1.0 / s - power * np.log(s))
     return out / float(width) ** chain
 
 
@@ -112,7 +127,10 @@ def check_bump_derivative(
     and :math:`x = \pm1` exactly. Named mistakes: not zero at or outside the support, a wrong
     chain factor, the centre ignored, off by one in n (the answer is :math:`\psi^{(n\pm1)}`,
     or the loop runs n ± 1 times), the coefficient :math:`4(n+1)` for :math:`4n`, a dropped
-    term of the recursion, the sign of :math:`2x`, the denominator :math:`(1 - x^2)^n`.
+    term of the recursion or its factor 2 (:math:`2k` for :math:`4k`), the sign of :math:`2x`,
+    the denominator :math:`(1 - x^2)^n` or :math:`(1 - x^2)^{2n+1}`, ψ without its factor e,
+    the argument reflected (:math:`(c - t)/w`), multiplied by w, or written
+    :math:`t - c/w`.
 
     Examples
     --------
@@ -158,6 +176,11 @@ def check_bump_derivative(
         ("sign: the recursion has −2x p_n (from ψ′ = −2xψ/(1 − x²)²), not +2x",
          {"two_x_sign": 1.0}),
         ("the denominator is (1 − x²)^{2n}, not (1 − x²)^n", {"power": "n"}),
+        ("the denominator is (1 − x²)^{2n}, not (1 − x²)^{2n+1}", {"power": "2n+1"}),
+        ("dropped factor 2 in the recursion: the coefficient is 4k x(1 − x²), not 2k x(1 − x²)",
+         {"coefficient": 2.0}),
+        ("the factor e of ψ is missing: ψ(x) = e^{1 − 1/(1 − x²)}, so that ψ(0) = 1, "
+         "not e^{−1/(1 − x²)}", {"e_factor": False}),
     ]
 
     def recursion(args, got, expected):
@@ -174,6 +197,8 @@ def check_bump_derivative(
                     kwargs[key] = -n
                 elif value == "n":
                     kwargs[key] = n
+                elif value == "2n+1":
+                    kwargs[key] = 2 * n + 1
                 else:
                     kwargs[key] = value
             if kwargs.get("steps", 0) < 0 or kwargs.get("power", 0) < 0:
@@ -181,6 +206,31 @@ def check_bump_derivative(
             wrong = _bump_variant(t, n, c, w, **kwargs)
             if not _close(wrong[inside], expected[inside]) and _close(got[inside], wrong[inside]):
                 return message
+        return None
+
+    def reflected(args, got, expected):
+        # ψ is even, so ψ⁽ⁿ⁾(−x) = (−1)ⁿ ψ⁽ⁿ⁾(x): the reflected argument is right at every
+        # even n and wrong in sign at every odd n (at n = 1 it looks like +2x for −2x).
+        t, n, c, w = args
+        if n % 2 == 0 or not _close(got, -expected):
+            return None
+        try:
+            even = np.asarray(candidate(np.array(t, dtype=float), n + 1, c, w), dtype=float)
+        except Exception:  # the reader's code: no diagnosis if it fails here
+            return None
+        if _close(even, reference(t, n + 1, c, w)):
+            return ("the argument is reflected: x = (t − c)/w, not (c − t)/w; ψ is even, so "
+                    "ψ⁽ⁿ⁾(−x) = (−1)ⁿ ψ⁽ⁿ⁾(x) is right at even n and has the wrong sign at odd n")
+        return None
+
+    def argument(args, got, expected):
+        t, n, c, w = args
+        if w == 1.0:
+            return None
+        if _close(got, _bump_variant(t, n, c, w, argument="(t - c)*w")):
+            return "the argument is x = (t − c)/w, not (t − c)·w: divide by the half-width"
+        if _close(got, _bump_variant(t, n, c, w, argument="t - c/w")):
+            return "operator precedence: x = (t − c)/w needs the brackets, not t − c/w"
         return None
 
     def centre(args, got, expected):
@@ -196,4 +246,5 @@ def check_bump_derivative(
             return "the overall sign is reversed"
         return None
 
-    return _compare(candidate, cases, reference, (centre, support, recursion, overall_sign))
+    return _compare(candidate, cases, reference, (centre, argument, support, reflected, recursion,
+                                                   overall_sign))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -24,11 +27,70 @@ def _no_loop(t: np.ndarray) -> np.ndarray:
     return np.asarray(t, dtype=float).view(_NoLoop)
 
 
+#: Calls that hide a Python-level loop over the elements behind a numpy-looking name.
+_LOOP_CALLS = {"vectorize": "np.vectorize", "frompyfunc": "np.frompyfunc", "map": "map",
+               "fromiter": "np.fromiter", "apply_along_axis": "np.apply_along_axis"}
+
+
+def _loop_in_source(candidate: Callable) -> str | None:
+    """Name the first Python-level loop in ``candidate``'s source, or None.
+
+    Reads the source (``inspect.getsource``) and walks its syntax tree for ``for``/``while``
+    statements, comprehensions and generator expressions, and calls of ``np.vectorize``,
+    ``np.frompyfunc``, ``np.fromiter``, ``np.apply_along_axis`` or ``map``. Deterministic: no
+    timing. Code whose source cannot be read (a builtin, a lambda sharing its line with other
+    code) is judged on its values only.
+    """
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(candidate)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For | ast.AsyncFor):
+            return "a Python for loop"
+        if isinstance(node, ast.While):
+            return "a Python while loop"
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            return "a comprehension (a Python loop)"
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name in _LOOP_CALLS:
+                return f"{_LOOP_CALLS[name]} (a Python loop in disguise)"
+    return None
+
+
+def _layout_and_precision(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
+    """Name a transposed output or single-precision arithmetic."""
+    if got.ndim == 2 and got.shape == got.T.shape and _close(got, expected.T):
+        return "transposed: the output must have t's layout, element for element"
+    scale = np.abs(expected).max(initial=1.0)
+    if np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale):
+        return ("agrees only to about 1e-7: single precision (float32)? compute in float64, "
+                "numpy's default")
+    return None
+
+
+def _without_loops(candidate: Callable, verdict: Verdict) -> Verdict:
+    """``verdict``, unless it passed and the candidate's source contains a Python loop."""
+    if not verdict.passed:
+        return verdict
+    loop = _loop_in_source(candidate)
+    if loop is None:
+        return verdict
+    return Verdict(verdict.name, False,
+                   f"the values agree with snnlib, but the code uses {loop} over the elements "
+                   "of t: write it with numpy's elementwise operations (np.where, np.abs, "
+                   "masks), which run in compiled code")
+
+
 def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
     r"""Check ``candidate(t, eps)`` :math:`= \Lambda_\varepsilon(t)` for arrays ``t``.
 
-    Names: no ``1/ε`` or ``1/ε²`` (the area), ε taken as the full width, nonzero for
-    :math:`|t| \ge \varepsilon`, not even, and a Python loop over ``t``.
+    Names: no ``1/ε`` or ``1/ε²`` (the area), a reversed sign, a transposed output, single
+    precision, ε taken as the full width, nonzero for
+    :math:`|t| \ge \varepsilon`, not even, and a Python loop over ``t`` (at run time, or in the
+    source: ``for``/``while``, a comprehension, ``np.vectorize``, ``np.frompyfunc``, ``map``).
 
     Examples
     --------
@@ -42,6 +104,8 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
 
     def full_width(args, got, expected):
         t, eps = args
+        if _close(got, -expected):
+            return "the sign is reversed: Λ_ε ≥ 0"
         if _close(got, triangle(t, eps / 2)):
             return "ε taken as the full width: Λ_ε has half-width ε, support (−ε, ε)"
         return None
@@ -66,7 +130,9 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
             return "not even: Λ_ε(−t) must equal Λ_ε(t)"
         return None
 
-    return _compare(candidate, cases, triangle, (full_width, support, evenness, normalisation))
+    verdict = _compare(candidate, cases, triangle, (full_width, _layout_and_precision, support,
+                                                   evenness, normalisation))
+    return _without_loops(candidate, verdict)
 
 
 def _moments(t: np.ndarray, values: np.ndarray, h: float) -> np.ndarray:
@@ -93,7 +159,10 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     :math:`t = \pm\varepsilon` exactly. A disagreement is explained where a typical mistake
     fits: a missing or squared ``1/ε``, ε as the full width, a wrong normalisation or sign, an
     order-2 kernel (:math:`m_2 \ne 0`, measured error order 2), not even, nonzero outside the
-    support, the wrong value at :math:`|t| = \varepsilon` (``<`` for ``≤``), a Python loop.
+    support, the wrong value at :math:`|t| = \varepsilon` (``<`` for ``≤``), a transposed
+    output, single precision, a Python loop
+    (iteration over t at run time, or in the source a ``for``/``while``, a comprehension,
+    ``np.vectorize``, ``np.frompyfunc``, ``np.fromiter``, ``np.apply_along_axis``, ``map``).
     A correct kernel's measured order (pairing with cos at ε = 0.4 and 0.2) is reported.
 
     Examples
@@ -157,7 +226,8 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
                     f"(measured error order {_measured_order(candidate):.2f})")
         return None
 
-    verdict = _compare(candidate, cases, order4, (factor, evenness, outside, edge, moments))
+    hints = (factor, _layout_and_precision, evenness, outside, edge, moments)
+    verdict = _without_loops(candidate, _compare(candidate, cases, order4, hints))
     if not verdict.passed:
         return verdict
     return Verdict(verdict.name, True,
