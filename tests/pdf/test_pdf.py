@@ -138,4 +138,4 @@ def test_one_bibliography_where_the_contents_put_it(pdf):
              for label in re.findall(r"([A-Za-zÀ-ž][^\[\],]*?, (?:\d{4}|n\.d\.)[a-z]?)", group)}
     unlisted = sorted(cited - listed_labels)
     assert cited and not unlisted, f"cited but not listed: {unlisted}"
-    assert len(re.findall(r"Bibliography \d+", contents)) == 1, "the contents list two bibliographies"
+    assert len(re.findall(r"Bibliography \d+", contents)) == 1, "two bibliographies in the contents"
