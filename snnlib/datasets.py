@@ -14,7 +14,7 @@ yin_yang
     ``(X, y)`` for ``n`` samples and a seed; standard splits use seeds 42 (train, 5000),
     41 (validation, 1000) and 40 (test, 1000).
 latency_encode
-    Features to input spike times :math:`t = t_\max x` (plus a bias spike at 0).
+    Features to input spike times :math:`t = t_{\max} x` (plus a bias spike at 0).
 delayed_recall
     Which of two channels spiked, with the answer read out after a late cue.
 """
@@ -105,7 +105,7 @@ def yin_yang(
 def latency_encode(
     X: np.ndarray, t_max: float = 30.0, bias: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Encode features in :math:`[0, 1]` as spike times :math:`t = t_\max x` (ms).
+    r"""Encode features in :math:`[0, 1]` as spike times :math:`t = t_{\max} x` (ms).
 
     Feature :math:`k` becomes input neuron :math:`k`; with ``bias`` an extra input neuron
     (index ``X.shape[1]``) spikes at :math:`t = 0`. Returns ``(input_times, input_ids)`` of shape

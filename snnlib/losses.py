@@ -75,9 +75,9 @@ def first_spike_cross_entropy(
         + [k = y]\,\frac{\alpha}{\tau_1}e^{t_y/\tau_1}
 
     (Wunderlich & Pehle 2021, with :math:`\tau_0 = 0.5` ms, :math:`\tau_1 = 6.4` ms,
-    :math:`\alpha = 0.003` for Yin-Yang). Silent neurons enter as :math:`t_k = t_\max` and get
+    :math:`\alpha = 0.003` for Yin-Yang). Silent neurons enter as :math:`t_k = t_{\max}` and get
     zero derivative. If the *label* neuron is silent, the sample costs the constant
-    :math:`\log K + \alpha(e^{t_\max/\tau_1} - 1)` (all :math:`K` outputs at :math:`t_\max`) and
+    :math:`\log K + \alpha(e^{t_{\max}/\tau_1} - 1)` (all :math:`K` outputs at :math:`t_{\max}`) and
     gets zero derivative: delaying the other neurons would only push the output layer towards
     silence, from which spike-time gradients cannot recover.
 
@@ -116,7 +116,7 @@ def first_spike_cross_entropy(
 def spike_time_regression(t: np.ndarray, targets: np.ndarray, t_max: float) -> LossValue:
     r"""Squared error of the first spike times, :math:`\ell = \tfrac12\sum_k (t_k - t^*_k)^2`.
 
-    ``targets`` has the shape of ``t`` (ms). Silent neurons enter as :math:`t_\max` with
+    ``targets`` has the shape of ``t`` (ms). Silent neurons enter as :math:`t_{\max}` with
     zero derivative.
 
     Examples

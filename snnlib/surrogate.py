@@ -29,9 +29,9 @@ practice), so
 
 and :math:`\partial L/\partial W \mathrel{+}= (S^{\text{below}}_n)^\top\bar{\tilde I}`. The loss is
 the same function of first output spike times as for the exact gradient; the grid's first spike
-time of a neuron, :math:`t = \sum_n t_n S_n \prod_{m<n}(1 - S_m)` (silent: :math:`t_\max`), has
+time of a neuron, :math:`t = \sum_n t_n S_n \prod_{m<n}(1 - S_m)` (silent: :math:`t_{\max}`), has
 :math:`\partial t/\partial S_n = t_n - t_f` before its first spike :math:`f`,
-:math:`t_f - t_{f'}` at it (:math:`t_{f'}` the next spike, or :math:`t_\max`), and zero after.
+:math:`t_f - t_{f'}` at it (:math:`t_{f'}` the next spike, or :math:`t_{\max}`), and zero after.
 Chapter 6 compares this gradient with the exact one.
 
 Contents

@@ -11,8 +11,8 @@ Contents
 --------
 Control
     One control: the keyword it sets, its grid of values, its label and default.
-render_frame
-    One figure drawn by a plotting call, as compact PNG bytes.
+render_frame, png_text
+    One figure drawn by a plotting call, as compact PNG bytes; the text stored in a PNG.
 FrameExplorer
     The widget: controls above nested stacks of frames, linked in the browser.
 pairing_explorer, triangle_zoom_explorer, threshold_explorer
@@ -39,6 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from snnlib.adjoint import ODELoss
 from snnlib.datasets import latency_encode, yin_yang_class
@@ -64,6 +65,7 @@ __all__ = [
     "gradient_explorer",
     "if_explorer",
     "pairing_explorer",
+    "png_text",
     "render_frame",
     "sod_band_explorer",
     "threshold_explorer",
@@ -75,6 +77,9 @@ __all__ = [
 #: state stays near a megabyte, sharp enough for text at the figures' font sizes.
 FRAME_DPI = 90
 FRAME_COLORS = 64
+#: The printed edition shows each explorer's default frame as a still figure, drawn sharper.
+PRINT_DPI = 150
+PRINT_COLORS = 256
 _FRAME_LAYOUT = {"max_width": "100%", "height": "auto"}
 
 
@@ -142,12 +147,13 @@ class Control:
 
 
 def render_frame(draw: Callable[[], object], dpi: int = FRAME_DPI,
-                 colors: int = FRAME_COLORS) -> bytes:
+                 colors: int = FRAME_COLORS, text: dict[str, str] | None = None) -> bytes:
     """Call ``draw`` (which makes one matplotlib figure), and return that figure as PNG bytes.
 
     The figure is rendered at ``dpi`` and reduced to a palette of ``colors`` colours without
-    dithering, which shrinks line art several times at no visible cost. The result depends
-    only on what ``draw`` draws: calling this twice gives identical bytes.
+    dithering, which shrinks line art several times at no visible cost. ``text`` is stored in
+    the PNG as text chunks (key: value), e.g. a caption. The result depends only on what
+    ``draw`` draws and on ``text``: calling this twice gives identical bytes.
 
     Examples
     --------
@@ -169,9 +175,25 @@ def render_frame(draw: Callable[[], object], dpi: int = FRAME_DPI,
     pixels = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
     plt.close(fig)
     image = pixels.quantize(colors=colors, dither=Image.Dither.NONE)
+    info = PngInfo()
+    for key, value in (text or {}).items():
+        info.add_itxt(key, value)  # international text: UTF-8, so labels such as ϑ survive
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", optimize=True, pnginfo=info)
     return out.getvalue()
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    """The text chunks of PNG bytes (what ``render_frame(..., text=...)`` stored).
+
+    Examples
+    --------
+    >>> png = render_frame(lambda: plt.subplots(), text={"Caption": "ϑ = 1"})
+    >>> png_text(png)
+    {'Caption': 'ϑ = 1'}
+    """
+    with Image.open(io.BytesIO(png)) as image:
+        return {key: str(value) for key, value in image.text.items()}
 
 
 class FrameExplorer(widgets.VBox):
@@ -184,12 +206,19 @@ class FrameExplorer(widgets.VBox):
     control's ``index`` is linked with ``ipywidgets.jslink`` to the ``selected_index`` of
     every stack at its depth, so the figure follows the controls with or without a kernel.
 
+    Where widgets cannot be shown (the printed book, a notebook viewer without a widget
+    manager) the explorer displays :attr:`still`: its default frame drawn at ``print_dpi``,
+    with a caption (PNG text chunk ``Caption``, see :func:`png_text`) naming the control
+    values shown.
+
     Attributes
     ----------
     controls : list of Control
     control_widgets : list of ipywidgets widgets, one per control
     stack : ipywidgets.Stack, the outermost stack
     links : list of ipywidgets.Link
+    caption : str, the still's caption
+    still : bytes, the PNG of the default frame for print
 
     Examples
     --------
@@ -202,7 +231,7 @@ class FrameExplorer(widgets.VBox):
 
     def __init__(self, draw: Callable[..., object], controls: Sequence[Control],
                  dpi: int = FRAME_DPI, colors: int = FRAME_COLORS,
-                 grids: dict[str, Sequence] | None = None) -> None:
+                 grids: dict[str, Sequence] | None = None, print_dpi: int = PRINT_DPI) -> None:
         controls = list(controls)
         if not controls or not all(isinstance(c, Control) for c in controls):
             raise TypeError("controls must be a non-empty sequence of Control")
@@ -237,6 +266,19 @@ class FrameExplorer(widgets.VBox):
                       for w, stacks in zip(self.control_widgets, by_depth, strict=True)
                       for stack in stacks]
         super().__init__(children=[*self.control_widgets, self.stack])
+        shown = ", ".join(f"{c.label} = {c.fmt.format(c.default)}" for c in controls)
+        self.caption = (f"Shown: {shown}. In the online edition the controls move this figure "
+                        f"through its {self.n_frames} frames.")
+        defaults = {c.name: c.default for c in controls}
+        self.still = render_frame(lambda: draw(**defaults), print_dpi, PRINT_COLORS,
+                                  text={"Caption": self.caption})
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        """The widget, and the still for front ends that cannot show widgets."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"FrameExplorer with {self.n_frames} frames. {self.caption}"
+        bundle["image/png"] = self.still
+        return bundle
 
     @property
     def n_frames(self) -> int:

@@ -8,7 +8,8 @@ inherit this process's environment; an ``OPENBLAS_NUM_THREADS`` already set wins
 The browser tests (``tests/browser``) get the built book served on 127.0.0.1 and headless
 Chromium. Without Chromium or without a built book they are skipped with the reason; with
 ``--require-browser`` (what ``.ci/run`` passes) they fail instead, so CI cannot pass on
-browser tests that did not run.
+browser tests that did not run. The PDF tests (``tests/pdf``) likewise skip without a built PDF,
+and fail instead with ``--require-pdf``.
 """
 
 import os
@@ -25,6 +26,8 @@ HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
 def pytest_addoption(parser):
     parser.addoption("--require-browser", action="store_true",
                      help="fail (instead of skip) when Chromium or the built book is missing")
+    parser.addoption("--require-pdf", action="store_true",
+                     help="fail (instead of skip) when the PDF edition or poppler is missing")
 
 
 @pytest.fixture(scope="session")

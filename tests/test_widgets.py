@@ -2,6 +2,7 @@
 control is linked in the browser to every stack it selects from, bad input is refused, and the
 chapters' saved widget state stays within its size budget."""
 
+import io
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from PIL import Image
 
 from snnlib.adjoint import rate_network_loss
 from snnlib.distributions import SpikeTrain, bump
@@ -28,6 +30,7 @@ from snnlib.widgets import (
     gradient_explorer,
     if_explorer,
     pairing_explorer,
+    png_text,
     render_frame,
     threshold_explorer,
     yinyang_decision_explorer,
@@ -126,6 +129,36 @@ def test_frame_explorer_three_controls_and_regrid():
     assert explorer.controls[1].values == (3.0, 4.0, 5.0)
     assert explorer.controls[1].default == 3.0  # the old default was kept: it is on the grid
     assert explorer.frame(a=2.0, b=5.0, c=0.5) == render_frame(lambda: _line(2.5, 5.0))
+
+
+def test_explorer_displays_a_captioned_still_for_print():
+    """Where widgets cannot be shown (the PDF), the display bundle's PNG is the default frame,
+    drawn at print resolution, with a caption naming every control's value."""
+    explorer = FrameExplorer(_line, [Control("a", (1.0, 2.0, 3.0), "slope a", 2.0),
+                                     Control("b", (0.5, 1.5), "offset (ms)", fmt="{:.2f}")])
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["image/png"] == explorer.still
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    caption = png_text(explorer.still)["Caption"]
+    assert caption == explorer.caption == (
+        "Shown: slope a = 2, offset (ms) = 0.50. In the online edition the controls move this "
+        "figure through its 6 frames.")
+    assert bundle["text/plain"].endswith(caption) and "FrameExplorer(" not in bundle["text/plain"]
+    # the still is the default frame, not another: same picture at a higher resolution
+    still = Image.open(io.BytesIO(explorer.still))
+    frame = Image.open(io.BytesIO(explorer.frame(a=2.0, b=0.5)))
+    assert still.width > frame.width
+    small = np.asarray(still.convert("L").resize(frame.size), dtype=float)
+    others = {key: np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+              for key, png in explorer.frames().items()}
+    nearest = min(others, key=lambda key: np.abs(others[key] - small).mean())
+    assert nearest == (2.0, 0.5)
+
+
+def test_png_text_round_trip():
+    png = render_frame(lambda: plt.subplots(), text={"Caption": "ϑ = 1, Δ = 0.2"})
+    assert png_text(png) == {"Caption": "ϑ = 1, Δ = 0.2"}
+    assert png_text(render_frame(lambda: plt.subplots())) == {}
 
 
 def test_control_and_explorer_errors():

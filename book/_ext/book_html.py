@@ -16,6 +16,9 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``.
   page then logs a ``TypeError``. A small script gives whatever object ``window.MathJax`` is
   (the configuration, then MathJax itself) a ``Hub.Queue`` that calls MathJax 3's
   ``typesetPromise``.
+* **A link to the PDF edition.** When ``_build/latex/`` holds the PDF (built before the HTML, as
+  ``.ci/run`` does), the introduction gets a download link to it (where its source marks the
+  place); without one, no link.
 * **Scripts once.** sphinx-thebe registers its configuration script twice, which declares the
   constant ``THEBE_JS_URL`` twice (a ``SyntaxError`` on every page), and loads thebe from a
   CDN. The book has no Thebe cells, so both are dropped; any other script that appears twice
@@ -24,6 +27,7 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -105,8 +109,33 @@ def _clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
     scripts[:] = kept
 
 
+#: The PDF edition, as ``jupyter-book build . --builder pdflatex`` writes it (``latex_documents``
+#: in ``_config.yml`` names it), relative to the book's root.
+PDF = Path("_build/latex/distributional-derivatives-snn.pdf")
+PDF_MARK = "% The PDF edition's download link is inserted here"
+PDF_LINK = """```{{note}}
+This book is also a printed book: {{download}}`the PDF edition <{pdf}>` (A4),
+built from the same notebooks. Its interactive figures are printed at their default controls.
+```
+
+%"""
+
+
+def _link_pdf(app: Sphinx, docname: str, source: list[str]) -> None:
+    pdf = Path(app.srcdir) / PDF
+    if docname == app.config.root_doc and app.builder.format == "html" and pdf.is_file():
+        source[0] = source[0].replace(PDF_MARK, PDF_LINK.format(pdf="/" + PDF.as_posix()))
+
+
+def _reread_root(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Read the introduction on every build, so the link follows the PDF's presence."""
+    return [app.config.root_doc]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _buttons_follow_repository, priority=900)
     app.add_js_file(None, body=WIDGET_PAGE_SHIM, priority=100)
     app.connect("html-page-context", _clean_scripts, priority=900)
+    app.connect("source-read", _link_pdf)
+    app.connect("env-get-outdated", _reread_root)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
