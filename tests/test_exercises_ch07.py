@@ -196,3 +196,21 @@ def test_first_spike_loss_names_every_subset_of_hard_coded_constants(mask):
         return _loss(t, labels, *hard)
 
     assert "hard-coded constants" in check_first_spike_loss(wrong).message
+
+
+def _alpha_over_tau0(t, labels, t_max, tau0, tau1, alpha):
+    return _loss(t, labels, t_max, tau0, tau1, alpha, reg_factor=alpha / tau0)
+
+
+def _strict_t_max(t, labels, t_max, tau0, tau1, alpha):      # `<` for `≤`: t_max counts as silent
+    return _loss(np.where(t < t_max, t, np.inf), labels, t_max, tau0, tau1, alpha)
+
+
+@pytest.mark.parametrize(("wrong", "fragment"), [
+    (_alpha_over_tau0, "has α/τ₀"),
+    (_strict_t_max, "≤ t_max, not < t_max"),
+])
+def test_first_spike_loss_names_more_slips(wrong, fragment):
+    verdict = check_first_spike_loss(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message

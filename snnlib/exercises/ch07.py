@@ -214,6 +214,24 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
             return "the regulariser's derivative lacks the factor 1/τ₁: (α/τ₁)e^(t_y/τ₁)"
         return None
 
+    def tau0_for_tau1(args, got, expected):
+        if grad_is(args, got, {"reg_factor": args[5] / args[3]}):
+            return "the regulariser's derivative has α/τ₀; it is (α/τ₁)e^(t_y/τ₁)"
+        return None
+
+    def label_at_t_max(args, got, expected):
+        t, labels, t_max = args[:3]
+        rows = np.arange(len(labels))
+        at = t[rows, labels] == t_max
+        if not at.any():
+            return None
+        silenced = t.copy()
+        silenced[rows[at], labels[at]] = np.inf
+        if _close(got, unscaled(silenced, *args[1:])):
+            return ("a label spike at exactly t_max is a spike (≤ t_max, not < t_max): it is "
+                    "not silent")
+        return None
+
     def label_term(args, got, expected):
         if grad_is(args, got, {"label_term": 0.0}):
             return ("the term [k = y]/τ₀ is missing: −log softmax_y contributes "
@@ -285,7 +303,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return (f"{part} differs from snnlib: largest error {error.max():.3g} relative to each "
                 f"entry's scale (tolerance 1e-10)")
 
-    hints = (not_finite, silent_as_infinite, constants, sign, tau1, label_term, every_output,
+    hints = (not_finite, silent_as_infinite, constants, label_at_t_max, sign, tau1,
+             tau0_for_tau1, label_term, every_output,
              batch_axis, silent, logits, temperature, underflow, factor, which)
 
     def unscale(hint):
