@@ -149,3 +149,68 @@ def test_first_spike_loss_names_hard_coded_constants_and_shapes():
     assert "must have shape" in check_first_spike_loss(transposed).message
     assert "not implemented" in check_first_spike_loss(
         lambda *a: (_ for _ in ()).throw(NotImplementedError)).message
+
+
+def _unshifted_nan_to_num(t, labels, t_max, tau0, tau1, alpha):
+    """Right loss; the gradient's softmax from the unshifted e^(−t/τ₀), nan silenced to 0."""
+    loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+    fired = np.isfinite(t)
+    te = np.where(fired, t, t_max)
+    e = np.exp(-te / tau0)
+    with np.errstate(all="ignore"):
+        soft = np.nan_to_num(e / e.sum(axis=1, keepdims=True))
+    correct_soft = np.exp(-(te - te.min(axis=1, keepdims=True)) / tau0)
+    correct_soft /= correct_soft.sum(axis=1, keepdims=True)
+    grad = np.where(grad != 0, grad + (correct_soft - soft) / tau0, 0.0)
+    return loss, grad
+
+
+def _scaled_grad(factor):
+    def wrong(t, labels, t_max, tau0, tau1, alpha):
+        loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+        return loss, factor * grad
+    return wrong
+
+
+def _hard_coded_all(t, labels, t_max, tau0, tau1, alpha):
+    return _loss(t, labels, 100.0, 0.5, 6.4, 0.003)
+
+
+@pytest.mark.parametrize(("wrong", "fragment"), [
+    (_unshifted_nan_to_num, "wrong for late spikes only"),     # passed the stacked tolerance
+    (_scaled_grad(1.0 + 1e-6), "off by the factor 1.000001"),
+    (_scaled_grad(1.0 - 1e-8), "off by the factor 0.99999999"),
+    (_hard_coded_all, "hard-coded constants"),                  # all four Yin-Yang values
+])
+def test_first_spike_loss_compares_loss_and_gradient_separately(wrong, fragment):
+    verdict = check_first_spike_loss(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("mask", [m for m in np.ndindex(2, 2, 2, 2) if any(m)])
+def test_first_spike_loss_names_every_subset_of_hard_coded_constants(mask):
+    def wrong(t, labels, t_max, tau0, tau1, alpha):
+        hard = [y if m else a for m, a, y in zip(mask, (t_max, tau0, tau1, alpha),
+                                                 (100.0, 0.5, 6.4, 0.003), strict=True)]
+        return _loss(t, labels, *hard)
+
+    assert "hard-coded constants" in check_first_spike_loss(wrong).message
+
+
+def _alpha_over_tau0(t, labels, t_max, tau0, tau1, alpha):
+    return _loss(t, labels, t_max, tau0, tau1, alpha, reg_factor=alpha / tau0)
+
+
+def _strict_t_max(t, labels, t_max, tau0, tau1, alpha):      # `<` for `≤`: t_max counts as silent
+    return _loss(np.where(t < t_max, t, np.inf), labels, t_max, tau0, tau1, alpha)
+
+
+@pytest.mark.parametrize(("wrong", "fragment"), [
+    (_alpha_over_tau0, "has α/τ₀"),
+    (_strict_t_max, "≤ t_max, not < t_max"),
+])
+def test_first_spike_loss_names_more_slips(wrong, fragment):
+    verdict = check_first_spike_loss(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message

@@ -3,6 +3,7 @@ and, as a warm-up, its gradient when every output fires."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -130,9 +131,25 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         (np.array([[400.0, 401.0, 430.0], [450.0, 420.0, inf]]), np.array([0, 1]),
          500.0, 0.5, 6.4, 0.003),
     ]
-    reference = _first_spike_loss_reference
+    unscaled = _first_spike_loss_reference
+
+    def scale(t, labels, t_max, tau0, tau1, alpha):
+        # Each entry's own scale: |loss| (at least 1) for the loss; for ∂ℓ/∂t_k the sizes of
+        # its terms, 1/τ₀ plus, at the label, (α/τ₁)e^(t_y/τ₁). Dividing candidate and
+        # reference by it compares loss and gradient separately, each to RTOL of its own size,
+        # so a huge loss or regulariser term (case 5) cannot hide an error of the softmax part.
+        te = np.where(np.isfinite(t), t, t_max)
+        rows = np.arange(len(labels))
+        grad = np.full(te.shape, 1.0 / tau0)
+        grad[rows, labels] += abs(alpha) / tau1 * np.exp(te[rows, labels] / tau1)
+        loss = np.maximum(np.abs(unscaled(t, labels, t_max, tau0, tau1, alpha)[:, 0]), 1.0)
+        return np.column_stack([loss, grad])
+
+    def reference(*args):
+        return unscaled(*args) / scale(*args)
 
     def run(*args):
+        scales = scale(*args)       # before the candidate, which may change args in place
         out = candidate(*args)
         if not isinstance(out, tuple) or len(out) != 2:
             raise TypeError("must return a pair (loss, dloss_dt)")
@@ -140,11 +157,11 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         if loss.shape != (args[0].shape[0],) or grad.shape != args[0].shape:
             raise ValueError(f"loss must have shape {(args[0].shape[0],)} and dloss_dt "
                              f"{args[0].shape}, got {loss.shape} and {grad.shape}")
-        return np.column_stack([loss, grad])
+        return np.column_stack([loss, grad]) / scales
 
     def grad_is(args, got, variant_kwargs):
         wrong = _variant(*args, **variant_kwargs)
-        return _close(got[:, 1:], wrong) and not _close(wrong, reference(*args)[:, 1:])
+        return _close(got[:, 1:], wrong) and not _close(wrong, unscaled(*args)[:, 1:])
 
     def not_finite(args, got, expected):
         bad = ~np.isfinite(got).all(axis=1)
@@ -178,9 +195,11 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return None
 
     def constants(args, got, expected):
-        t, labels, t_max = args[:3]
-        for hard in ((t_max, 0.5, 6.4, 0.003), (100.0, *args[3:])):
-            if hard != tuple(args[2:]) and _close(got, reference(t, labels, *hard)):
+        t, labels = args[:2]
+        yin_yang = (100.0, 0.5, 6.4, 0.003)
+        for mask in itertools.product((False, True), repeat=4):   # every subset hard-coded
+            hard = tuple(y if m else a for m, a, y in zip(mask, args[2:], yin_yang, strict=True))
+            if hard != tuple(args[2:]) and _close(got, unscaled(t, labels, *hard)):
                 return ("hard-coded constants: use the arguments t_max, tau0, tau1 and alpha, "
                         "not the Yin-Yang values")
         return None
@@ -193,6 +212,24 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     def tau1(args, got, expected):
         if grad_is(args, got, {"reg_factor": args[5]}):
             return "the regulariser's derivative lacks the factor 1/τ₁: (α/τ₁)e^(t_y/τ₁)"
+        return None
+
+    def tau0_for_tau1(args, got, expected):
+        if grad_is(args, got, {"reg_factor": args[5] / args[3]}):
+            return "the regulariser's derivative has α/τ₀; it is (α/τ₁)e^(t_y/τ₁)"
+        return None
+
+    def label_at_t_max(args, got, expected):
+        t, labels, t_max = args[:3]
+        rows = np.arange(len(labels))
+        at = t[rows, labels] == t_max
+        if not at.any():
+            return None
+        silenced = t.copy()
+        silenced[rows[at], labels[at]] = np.inf
+        if _close(got, unscaled(silenced, *args[1:])):
+            return ("a label spike at exactly t_max is a spike (≤ t_max, not < t_max): it is "
+                    "not silent")
         return None
 
     def label_term(args, got, expected):
@@ -232,20 +269,48 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         rows = np.arange(len(labels))
         if not np.all(fired):
             return None
-        wrong = reference(-t, labels, t_max, tau0, tau1, 0.0)[:, 1:]
+        wrong = unscaled(-t, labels, t_max, tau0, tau1, 0.0)[:, 1:]
         wrong[rows, labels] += alpha / tau1 * np.exp(t[rows, labels] / tau1)
         if _close(got[:, 1:], wrong) or _close(got[:, 1:], -wrong):
             return "the logits are −t/τ₀ (earlier is better), not +t/τ₀"
         return None
 
     def temperature(args, got, expected):
-        ce = reference(*args[:5], 0.0)[:, 1:]
+        ce = unscaled(*args[:5], 0.0)[:, 1:]
         if _close(got[:, 1:], expected[:, 1:] - ce + ce * args[3]):
             return "the cross-entropy part lacks the factor 1/τ₀"
         return None
 
+    def underflow(args, got, expected):
+        t, _, t_max, tau0 = args[:4]
+        late = np.exp(-np.where(np.isfinite(t), t, t_max) / tau0).sum(axis=1) == 0
+        if late.any() and _close(got[~late], expected[~late]):
+            return ("wrong for late spikes only: e^(−t/τ₀) underflows to 0 (and nan_to_num "
+                    "hides it); subtract the row's earliest spike before exponentiating")
+        return None
+
+    def factor(args, got, expected):
+        g, e = got[:, 1:], expected[:, 1:]
+        r = float(g.ravel() @ e.ravel() / (e.ravel() @ e.ravel())) if np.any(e) else 0.0
+        if r != 0.0 and _close(g, r * e) and _close(got[:, 0], expected[:, 0]):
+            return f"the loss is right, but dloss_dt is off by the factor {r:.9g} everywhere"
+        return None
+
+    def which(args, got, expected):
+        part = ("dloss_dt" if _close(got[:, 0], expected[:, 0]) else
+                "the loss" if _close(got[:, 1:], expected[:, 1:]) else "the loss and dloss_dt")
+        error = np.abs(got - expected) / scale(*args)
+        return (f"{part} differs from snnlib: largest error {error.max():.3g} relative to each "
+                f"entry's scale (tolerance 1e-10)")
+
+    hints = (not_finite, silent_as_infinite, constants, label_at_t_max, sign, tau1,
+             tau0_for_tau1, label_term, every_output,
+             batch_axis, silent, logits, temperature, underflow, factor, which)
+
+    def unscale(hint):
+        return lambda args, got, expected: hint(args, got * scale(*args),
+                                                expected * scale(*args))
+
     with np.errstate(all="ignore"):  # a wrong candidate's nan is named, not warned about
-        verdict = _compare(run, cases, reference,
-                           (not_finite, silent_as_infinite, constants, sign, tau1, label_term,
-                            every_output, batch_axis, silent, logits, temperature))
+        verdict = _compare(run, cases, reference, [unscale(h) for h in hints])
     return Verdict(getattr(candidate, "__name__", "candidate"), verdict.passed, verdict.message)
