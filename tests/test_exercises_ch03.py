@@ -5,6 +5,7 @@ import pytest
 from scipy.optimize import brentq
 
 from snnlib.exercises import check_find_zeros
+from snnlib.exercises.ch03 import _cases
 
 
 def _brackets(v, strict=True):
@@ -16,10 +17,18 @@ def _on_grid(t, v):
     return t[1:-1][(v[1:-1] == 0) & (np.sign(v[:-2]) * np.sign(v[2:]) < 0)]
 
 
+def _brentq(g, t, brackets, xtol=1e-15):
+    return [brentq(g, t[k], t[k + 1], xtol=xtol, maxiter=500) for k in brackets]
+
+
 def good(g, t):
     v = g(t)
-    inside = [brentq(g, t[k], t[k + 1], xtol=1e-14) for k in _brackets(v)]
-    return np.sort(np.concatenate([_on_grid(t, v), inside]))
+    return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v))]))
+
+
+def good_brentq_1e14(g, t):
+    v = g(t)
+    return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v), 1e-14)]))
 
 
 def good_bisection(g, t):
@@ -42,11 +51,15 @@ def good_in_place(g, t):
     return t[: zeros.size].copy()
 
 
-def bisect(g, t, steps):
+def good_list(g, t):
+    return list(good(g, t))
+
+
+def bisect(g, t, steps, shift=0):
     v = g(t)
     out = []
     for k in _brackets(v):
-        lo, hi = t[k], t[k + 1]
+        lo, hi = t[k - shift], t[k + 1 - shift]
         for _ in range(steps):
             mid = 0.5 * (lo + hi)
             lo, hi = (mid, hi) if np.sign(g(mid)) == np.sign(g(lo)) else (lo, mid)
@@ -54,77 +67,121 @@ def bisect(g, t, steps):
     return np.sort(np.concatenate([_on_grid(t, v), out]))
 
 
-def misses_grid_zeros(g, t):  # the second edition's model solution
-    v = g(t)
-    return np.array([brentq(g, t[k], t[k + 1], xtol=1e-14) for k in _brackets(v)])
+def test_correct_variants_pass():
+    for candidate in (good, good_brentq_1e14, good_bisection, good_in_place, good_list):
+        verdict = check_find_zeros(candidate)
+        assert verdict.passed, verdict.message
+    assert "16 rounding units" in check_find_zeros(good).message
 
 
-def ties_counted_twice(g, t):  # ≤ 0 for < 0: a grid zero closes one bracket and opens the next
-    v = g(t)
-    return np.array([brentq(g, t[k], t[k + 1], xtol=1e-14) for k in _brackets(v, strict=False)])
+def test_case_7_is_a_triple_zero_off_the_grid():
+    g, t = _cases()[6]
+    spacing = np.diff(t).min()
+    assert np.abs(t - 0.33).min() > 0.25 * spacing          # truly off grid
+    assert np.all(g(t) != 0)
 
 
-def interpolated(g, t):
-    v = g(t)
-    k = _brackets(v)
-    secant = t[k] - v[k] * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
-    return np.sort(np.concatenate([_on_grid(t, v), secant]))
+# --- the catalogue: the referee's table (rows 1–17), each with the check's message -------------
+
+def misses_grid_zeros(g, t):  # 1: the second edition's model solution
+    return np.array(_brentq(g, t, _brackets(g(t))))
 
 
-def too_few_steps(g, t):
-    return bisect(g, t, 20)
+def ties_counted_twice(g, t):  # 2: ≤ 0 for < 0: a grid zero closes one bracket, opens the next
+    return np.array(_brentq(g, t, _brackets(g(t), strict=False)))
 
 
-def left_grid_point(g, t):
-    v = g(t)
-    return np.sort(np.concatenate([_on_grid(t, v), t[_brackets(v)]]))
+def ties_deduplicated(g, t):  # 3: ≤ 0 brackets, duplicates removed: a touching zero remains
+    return np.unique(_brentq(g, t, _brackets(g(t), strict=False)))
 
 
-def reversed_order(g, t):
-    return good(g, t)[::-1]
-
-
-def unsorted(g, t):  # the grid zeros first, then the bracketed ones: no np.sort
-    v = g(t)
-    return np.concatenate([_on_grid(t, v), [brentq(g, t[k], t[k + 1]) for k in _brackets(v)]])
-
-
-def upward_only(g, t):
+def upward_only(g, t):  # 4
     v = g(t)
     z = good(g, t)
     after = v[np.minimum(np.searchsorted(t, z, side="right"), t.size - 1)]
     return z[after > 0]
 
 
-def with_end_points(g, t):  # a value 0 at t[0] or t[-1] taken for a zero
+def unsorted(g, t):  # 5: the grid zeros first, then the bracketed ones: no np.sort
+    v = g(t)
+    return np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v))])
+
+
+def reversed_order(g, t):  # 6
+    return good(g, t)[::-1]
+
+
+def interpolated(g, t):  # 7
+    v = g(t)
+    k = _brackets(v)
+    secant = t[k] - v[k] * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
+    return np.sort(np.concatenate([_on_grid(t, v), secant]))
+
+
+def left_grid_point(g, t):  # 8
+    v = g(t)
+    return np.sort(np.concatenate([_on_grid(t, v), t[_brackets(v)]]))
+
+
+def with_touching(g, t):  # 9: every interior g(t_k) = 0 taken for a zero, sign change or not
+    v = g(t)
+    return np.sort(np.concatenate([t[1:-1][v[1:-1] == 0], _brentq(g, t, _brackets(v))]))
+
+
+def with_end_points(g, t):  # 10: a value 0 at t[0] or t[-1] taken for a zero
     v = g(t)
     ends = t[[0, -1]][v[[0, -1]] == 0]
     return np.sort(np.concatenate([good(g, t), ends]))
 
 
-def with_touching(g, t):  # every interior g(t_k) = 0 taken for a zero, sign change or not
+def mask_off_by_one(g, t):  # 11: t[:-2] paired with the mask built on values[1:-1]
     v = g(t)
-    inside = [brentq(g, t[k], t[k + 1], xtol=1e-14) for k in _brackets(v)]
-    return np.sort(np.concatenate([t[1:-1][v[1:-1] == 0], inside]))
+    grid = t[:-2][(v[1:-1] == 0) & (np.sign(v[:-2]) * np.sign(v[2:]) < 0)]
+    return np.sort(np.concatenate([grid, _brentq(g, t, _brackets(v))]))
 
 
-def test_correct_variants_pass():
-    for candidate in (good, good_bisection, good_in_place):
-        verdict = check_find_zeros(candidate)
-        assert verdict.passed, verdict.message
+def bracket_off_by_one(g, t):  # 12: bisects [t[k−1], t[k]] instead of [t[k], t[k+1]]
+    return bisect(g, t, 60, shift=1)
 
+
+def scales_t_in_place(g, t):  # 16: changes its input before using it
+    t *= 1 + 1e-9
+    return good(g, t)
+
+
+def brentq_xtol(xtol):
+    def zeros(g, t):
+        v = g(t)
+        return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v), xtol)]))
+    zeros.__name__ = f"brentq_xtol_{xtol:g}"
+    return zeros
+
+
+def bisection_steps(steps):
+    def zeros(g, t):
+        return bisect(g, t, steps)
+    zeros.__name__ = f"bisection_{steps}_steps"
+    return zeros
+
+
+TOO_FEW = "too few bisection steps / not refined to machine precision"
 
 CATALOGUE = [
     (misses_grid_zeros, "exactly on a grid point"),
     (ties_counted_twice, "counts a zero on a grid point twice"),
-    (interpolated, "only interpolated"),
-    (too_few_steps, "not far enough"),
-    (left_grid_point, "grid point to the left"),
-    (reversed_order, "reversed"),
-    (unsorted, "not sorted"),
+    (ties_deduplicated, "only touches 0"),
     (upward_only, "only the upward zeros"),
-    (with_end_points, "an end of the grid"),
+    (unsorted, "not sorted"),
+    (reversed_order, "reversed"),
+    (interpolated, "only interpolated"),
+    (left_grid_point, "grid point to the left"),
     (with_touching, "only touches 0"),
+    (with_end_points, "an end of the grid"),
+    (mask_off_by_one, "grid-point mask is off by one"),
+    (bracket_off_by_one, "grid point to the left"),
+    (scales_t_in_place, "changes its argument t in place"),
+    *[(bisection_steps(n), TOO_FEW) for n in (10, 20, 25, 28, 30, 32, 35, 38, 40, 42)],
+    *[(brentq_xtol(x), TOO_FEW) for x in (1e-6, 1e-9, 1e-10, 1e-11, 2e-12, 1e-12)],
 ]
 
 
