@@ -43,9 +43,11 @@ matrix ``recurrent[l]`` is a ``Linear`` from ``lif_l`` back to ``lif_l``.
 Time unit: NIR's classes carry no unit, and the NIR peers (snnTorch, Norse, Rockpool) read
 time constants in **seconds**; snnlib works in ms. Export writes
 :math:`\tau/1000` (s) and :math:`w_\mathrm{in} = \tau_\mathrm{syn}` in s; import multiplies by
-1000, choosing among the floats next to :math:`1000\,\tau` the one whose division by 1000 gives
-the stored value back, so that export → import returns the very same float. The graph's
-metadata says ``time_unit = "s"``.
+1000. Division by 1000 is not injective on floats (about 1 % of values in ms share their
+quotient with a neighbouring float), so each CubaLIF's metadata also carries the ms values
+(``tau_mem_ms``, ``tau_syn_ms``); import uses them only when they divide to exactly the stored
+seconds, else the float next to :math:`1000\,\tau` that divides back to it. Export → import
+thus returns the very same floats. The graph's metadata says ``time_unit = "s"``.
 
 Import accepts any CubaLIF whose dynamics snnlib simulates exactly: :math:`r` and
 :math:`w_\mathrm{in}` (scalars or per neuron) only scale the input, so they are folded into the
@@ -76,6 +78,7 @@ from_nir
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import nir
@@ -93,9 +96,14 @@ def _to_unit(tau_ms: float) -> float:
     return tau_ms / _MS_PER_UNIT
 
 
-def _from_unit(tau: float) -> float:
-    """The float ``m`` with ``m / 1000 == tau`` nearest to ``1000 tau`` (so export → import is
-    the identity on floats); ``1000 tau`` itself if no neighbour maps back."""
+def _from_unit(tau: float, hint: object = None) -> float:
+    """A float ``m`` (ms) with ``m / 1000 == tau``: ``hint`` if it is one (division by 1000 is
+    not injective: about 1 % of floats share their quotient with a neighbour, so the ms value
+    written by :func:`to_nir` in the node's metadata picks the right one), else the one nearest
+    to ``1000 tau``; ``1000 tau`` itself if no neighbour maps back."""
+    if isinstance(hint, numbers.Real) and not isinstance(hint, bool):
+        if _to_unit(float(hint)) == tau:
+            return float(hint)
     guess = tau * _MS_PER_UNIT
     candidates = [guess, np.nextafter(guess, np.inf), np.nextafter(guess, -np.inf)]
     for c in candidates:
@@ -173,6 +181,7 @@ def to_nir(
         nodes[f"lif_{k}"] = nir.CubaLIF(
             tau_syn=full(tau_syn), tau_mem=full(tau_mem), r=full(1.0), v_leak=full(0.0),
             v_threshold=full(params.threshold), v_reset=full(0.0), w_in=full(tau_syn),
+            metadata={"tau_mem_ms": params.tau_mem, "tau_syn_ms": params.tau_syn},
         )
         edges += [(previous, f"linear_{k}"), (f"linear_{k}", f"lif_{k}")]
         if R is not None:
@@ -397,7 +406,9 @@ def from_nir(
                              "all layers")
     tau_mem, tau_syn, threshold = first
     try:
-        params = LIFParams(tau_mem=_from_unit(tau_mem), tau_syn=_from_unit(tau_syn),
+        meta = getattr(nodes[first_name], "metadata", None) or {}
+        params = LIFParams(tau_mem=_from_unit(tau_mem, meta.get("tau_mem_ms")),
+                           tau_syn=_from_unit(tau_syn, meta.get("tau_syn_ms")),
                            threshold=threshold)
     except ValueError as error:
         raise ValueError(f"node {first_name!r}: {error}") from None
