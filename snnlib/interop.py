@@ -68,6 +68,14 @@ reaches :math:`\vartheta` (they differ only for a trajectory that touches the th
 crossing it), and NIR's reset to :math:`v_\mathrm{reset} = 0` equals snnlib's subtraction of
 :math:`\vartheta` at the exact crossing, where :math:`V = \vartheta`.
 
+Peers read NIR's input term differently (measured with snnTorch 1.0.0 on the chapter-7
+network): its importer simulates on a fixed step of 0.1 ms, requires
+:math:`r = \tau_\mathrm{mem}/10^{-4}\,\mathrm{s}` (so it rejects the graphs written here) and
+counts a spike as an input of one per step rather than as a Dirac delta of unit area; a graph
+that obeys NIR's equations with that :math:`r` imports there but stays silent, and the graph it
+simulates like snnlib is, read by the equations above, the same network with weights
+:math:`10^4` times larger. Files exchanged with such a tool need that rescaling.
+
 Contents
 --------
 to_nir
