@@ -359,8 +359,6 @@ def from_nir(
         if not isinstance(nodes[nxt], nir.Linear | nir.Affine):
             raise ValueError(f"node {nxt!r}: a {type(nodes[nxt]).__name__} follows "
                              f"{current!r}; snnlib needs a Linear (the weights) between layers")
-        if nxt in visited:
-            raise ValueError(f"node {nxt!r}: reached twice (a cycle that is not a self-loop)")
         only(nxt, pred[nxt], "predecessor")
         W = _linear_weight(nxt, nodes[nxt])
         visited.add(nxt)
@@ -368,8 +366,6 @@ def from_nir(
         if not isinstance(nodes[lif], nir.CubaLIF):
             raise ValueError(f"node {lif!r}: a {type(nodes[lif]).__name__} follows the Linear "
                              f"{nxt!r}; expected a CubaLIF")
-        if lif in visited:
-            raise ValueError(f"node {lif!r}: reached twice (a cycle that is not a self-loop)")
         n_in = weights[-1].shape[1] if weights else int(np.prod(nodes[current].output_type[
             "output"]))
         n = W.shape[0]

@@ -362,7 +362,43 @@ def case_dangling_edge():
     return nodes, [*edges, ("lif_1", "nowhere")]
 
 
+def case_loop_through_cubalif():
+    nodes, edges = base()
+    nodes["recurrent_0"] = cuba(3)
+    return nodes, edges
+
+
+def case_weight_3d():
+    nodes, edges = base()
+    nodes["linear_1"] = nir.Linear(np.ones((1, 2, 3)))
+    return nodes, edges
+
+
+def case_linear_then_output():
+    nodes, edges = base()
+    del nodes["lif_1"]
+    return nodes, [*without(edges, ("linear_1", "lif_1"), ("lif_1", "output")),
+                   ("linear_1", "output")]
+
+
+def case_linear_two_inputs():
+    nodes, edges = base()
+    nodes["lonely"] = nir.Linear(np.ones((2, 2)))
+    return nodes, [*edges, ("lonely", "linear_0")]
+
+
+def case_output_two_inputs():
+    nodes, edges = base()
+    nodes["lonely"] = nir.Linear(np.ones((2, 2)))
+    return nodes, [*edges, ("lonely", "output")]
+
+
 REJECTED = {
+    "loop through a CubaLIF": (case_loop_through_cubalif, "'recurrent_0'.*must be a Linear"),
+    "3-D weight": (case_weight_3d, "'linear_1'.*2-D"),
+    "Linear then Output": (case_linear_then_output, "'output'.*follows the Linear 'linear_1'"),
+    "Linear with two inputs": (case_linear_two_inputs, "'linear_0'.*one predecessor"),
+    "Output with two inputs": (case_output_two_inputs, "'output'.*one predecessor"),
     "unknown type": (case_unknown_type, "'lif_1'.*LIF is not supported"),
     "per-neuron tau_mem": (case_per_neuron("tau_mem", [0.02, 0.03, 0.02]),
                            "'lif_0'.*per-neuron tau_mem"),
