@@ -10,6 +10,9 @@ convergence
     Measured orders of convergence.
 lif
     Exact event-driven LIF networks and the clock-driven baseline (chapter 4).
+interop
+    Export and import of those networks through NIR (``nir``), the exchange format of the
+    spiking-network simulators and neuromorphic hardware.
 smoothed
     Theta-neuron networks with Λ_ε-smoothed or exact spikes (chapters 4 and 6).
 adjoint
