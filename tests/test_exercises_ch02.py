@@ -183,3 +183,48 @@ def test_triangle_names_hidden_loops(candidate, mistake):
 def test_triangle_names_sign_layout_precision(candidate, mistake):
     verdict = check_triangle(candidate)
     assert not verdict.passed and mistake in verdict.message, verdict.message
+
+
+def _one_value(x, eps):
+    return max(0.0, 1.0 - abs(x) / eps) / eps
+
+
+def _loop_helper(t, eps):
+    flat = np.array(t, dtype=float).ravel()        # a plain array: the run-time guard is gone
+    out = np.empty_like(flat)
+    for i, x in enumerate(flat):
+        out[i] = _one_value(x, eps)
+    return out.reshape(np.shape(t))
+
+
+def triangle_loop_in_helper(t, eps):
+    return _loop_helper(t, eps)                    # the loop sits one call down
+
+
+def triangle_correct_with_helper(t, eps):
+    return _clip_ramp(np.abs(np.asarray(t, dtype=float)) / eps) / eps
+
+
+def _clip_ramp(x):
+    return np.maximum(0.0, 1.0 - x)
+
+
+def test_triangle_reads_the_readers_own_helpers():
+    verdict = check_triangle(triangle_loop_in_helper)
+    assert not verdict.passed, verdict.message
+    assert "a Python for loop (in its helper _loop_helper)" in verdict.message, verdict.message
+    assert check_triangle(triangle_correct_with_helper).passed   # a loop-free helper is fine
+
+
+def test_triangle_names_a_box_and_does_not_call_it_unnormalised():
+    def box(t, eps):                               # width ε, height 1/ε: area exactly 1
+        return np.where(np.abs(np.asarray(t, dtype=float)) < eps / 2, 1.0 / eps, 0.0)
+
+    def box_full(t, eps):                          # width 2ε, height 1/(2ε)
+        return np.where(np.abs(np.asarray(t, dtype=float)) < eps, 0.5 / eps, 0.0)
+
+    for candidate in (box, box_full):
+        verdict = check_triangle(candidate)
+        assert not verdict.passed, verdict.message
+        assert "a box, not the triangle" in verdict.message, verdict.message
+        assert "not normalised" not in verdict.message, verdict.message

@@ -32,15 +32,21 @@ _LOOP_CALLS = {"vectorize": "np.vectorize", "frompyfunc": "np.frompyfunc", "map"
                "fromiter": "np.fromiter", "apply_along_axis": "np.apply_along_axis"}
 
 
-def _loop_in_source(candidate: Callable) -> str | None:
+def _loop_in_source(candidate: Callable, _seen: set | None = None) -> str | None:
     """Name the first Python-level loop in ``candidate``'s source, or None.
 
     Reads the source (``inspect.getsource``) and walks its syntax tree for ``for``/``while``
     statements, comprehensions and generator expressions, and calls of ``np.vectorize``,
-    ``np.frompyfunc``, ``np.fromiter``, ``np.apply_along_axis`` or ``map``. Deterministic: no
+    ``np.frompyfunc``, ``np.fromiter``, ``np.apply_along_axis`` or ``map``; then does the same
+    for every Python function of the reader's own that the candidate calls by name (a helper
+    defined beside it), to any depth. Library code (numpy, snnlib) is not read. Deterministic: no
     timing. Code whose source cannot be read (a builtin, a lambda sharing its line with other
     code) is judged on its values only.
     """
+    seen = set() if _seen is None else _seen
+    if id(candidate) in seen:
+        return None
+    seen.add(id(candidate))
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(candidate)))
     except (OSError, TypeError, SyntaxError, IndentationError):
@@ -57,7 +63,27 @@ def _loop_in_source(candidate: Callable) -> str | None:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if name in _LOOP_CALLS:
                 return f"{_LOOP_CALLS[name]} (a Python loop in disguise)"
+    for helper in _own_helpers(candidate, tree):
+        loop = _loop_in_source(helper, seen)
+        if loop is not None:
+            return f"{loop} (in its helper {helper.__name__})"
     return None
+
+
+def _own_helpers(candidate: Callable, tree: ast.AST) -> list[Callable]:
+    """The plain Python functions, not numpy's or snnlib's, that ``candidate`` calls by name."""
+    names = {node.func.id for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    namespace = {**getattr(candidate, "__globals__", {}),
+                 **inspect.getclosurevars(candidate).nonlocals} if inspect.isfunction(candidate) \
+        else {}
+    helpers = []
+    for name in sorted(names):
+        obj = namespace.get(name)
+        module = getattr(obj, "__module__", "") or ""
+        if inspect.isfunction(obj) and not module.startswith(("numpy", "snnlib", "scipy")):
+            helpers.append(obj)
+    return helpers
 
 
 def _layout_and_precision(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
@@ -88,9 +114,10 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
     r"""Check ``candidate(t, eps)`` :math:`= \Lambda_\varepsilon(t)` for arrays ``t``.
 
     Names: no ``1/ε`` or ``1/ε²`` (the area), a reversed sign, a transposed output, single
-    precision, ε taken as the full width, nonzero for
+    precision, ε taken as the full width, a box (constant on its support), nonzero for
     :math:`|t| \ge \varepsilon`, not even, and a Python loop over ``t`` (at run time, or in the
-    source: ``for``/``while``, a comprehension, ``np.vectorize``, ``np.frompyfunc``, ``map``).
+    source, its own or its helpers': ``for``/``while``, a comprehension, ``np.vectorize``,
+    ``np.frompyfunc``, ``map``).
 
     Examples
     --------
@@ -114,8 +141,19 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
         t, eps = args
         if t.ndim == 1 and np.all(np.abs(t[[0, -1]]) >= eps):
             area = np.trapezoid(got, np.asarray(t))
-            if not np.isclose(area, 1.0, rtol=1e-3):
+            # The trapezoid rule is off by at most h·|jump|/2 at each of at most two jumps (a
+            # box's edges), and by O(h²) elsewhere: a smaller deviation is not a wrong area.
+            h = float(np.max(np.diff(np.asarray(t))))
+            if abs(area - 1.0) > h * float(np.max(np.abs(got))) + 1e-6:
                 return f"not normalised: it integrates to {area:.3g}, Λ_ε must integrate to 1"
+        return None
+
+    def box(args, got, expected):
+        t = args[0]
+        inside = got[got != 0]                     # the candidate's own support
+        if t.ndim == 1 and inside.size > 2 and np.ptp(inside) <= 1e-12 * np.abs(inside).max():
+            return ("constant on its support: a box, not the triangle; Λ_ε(t) = (1 − |t|/ε)/ε "
+                    "falls linearly to 0 at |t| = ε")
         return None
 
     def support(args, got, expected):
@@ -130,8 +168,8 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
             return "not even: Λ_ε(−t) must equal Λ_ε(t)"
         return None
 
-    verdict = _compare(candidate, cases, triangle, (full_width, _layout_and_precision, support,
-                                                   evenness, normalisation))
+    verdict = _compare(candidate, cases, triangle, (full_width, _layout_and_precision, box,
+                                                   support, evenness, normalisation))
     return _without_loops(candidate, verdict)
 
 
