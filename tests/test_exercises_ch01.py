@@ -26,6 +26,8 @@ PAIRING_CATALOGUE = {
         lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi(t))),
     "a fixed '−'":  # always "−"
         lambda t, w, phi, n: -float(np.sum(w * phi.derivative(n)(t))),
+    "(−1)ⁿ⁺¹":  # the sign of the next order
+        lambda t, w, phi, n: (-1) ** (n + 1) * float(np.sum(w * phi.derivative(n)(t))),
     "+ for even n":  # −1 for every n ≥ 1
         lambda t, w, phi, n: (-1 if n else 1) * float(np.sum(w * phi.derivative(n)(t))),
     "the mean over the spikes":
@@ -84,6 +86,8 @@ BUMP_CATALOGUE = {
     "wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0": make(chain=lambda n: 0),
     "here w^+n": make(chain=lambda n: -n),
     "here w^−1": make(chain=lambda n: 1),
+    "here w^−(n+1)": make(chain=lambda n: n + 1),
+    "here w^−2n": make(chain=lambda n: 2 * n),
     "the centre is ignored": make(centre=0.0),
     "the shift has the wrong sign": make(centre=-1.0),
     "off by one in n: this is the derivative of order n + 1":

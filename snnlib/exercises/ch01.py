@@ -44,8 +44,8 @@ def check_spike_train_pairing(
         if np.isclose(float(got), -float(expected)) and float(expected) != 0:
             if args[3] % 2:
                 return "the sign (−1)ⁿ of the derivative's pairing is missing"
-            return ("the sign must be (−1)ⁿ, + for even n: a fixed '−' (or −1 for every "
-                    "n ≥ 1) is wrong at n = 0 and n = 2")
+            return ("the sign must be (−1)ⁿ, + for even n: (−1)ⁿ⁺¹, a fixed '−' or −1 for every "
+                    "n ≥ 1 is wrong at n = 0 and n = 2")
         return None
 
     def order(args, got, expected):
@@ -163,6 +163,8 @@ def check_bump_derivative(
         ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0", {"chain": 0}),
         ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^+n", {"chain": "-n"}),
         ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^−1", {"chain": 1}),
+        ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^−(n+1)", {"chain": "n+1"}),
+        ("wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^−2n", {"chain": "2n"}),
         ("off by one in n: this is the derivative of order n + 1", {"steps": +1, "power": +1}),
         ("off by one in n: this is the derivative of order n − 1", {"steps": -1, "power": -1}),
         ("off by one in n: the recursion ran n + 1 times", {"steps": +1}),
@@ -199,6 +201,10 @@ def check_bump_derivative(
                     kwargs[key] = n
                 elif value == "2n+1":
                     kwargs[key] = 2 * n + 1
+                elif value == "n+1":
+                    kwargs[key] = n + 1
+                elif value == "2n":
+                    kwargs[key] = 2 * n
                 else:
                     kwargs[key] = value
             if kwargs.get("steps", 0) < 0 or kwargs.get("power", 0) < 0:
