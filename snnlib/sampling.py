@@ -24,6 +24,8 @@ running_integral
     The (leaky) partial integrals whose largest magnitude is the norm.
 integrate_and_fire
     Spike amplitudes of two-sided IF with reset "mod", "subtract" or "zero", optional leak.
+integrate_and_fire_loop
+    The same, as a plain loop over samples: a slow reference for checking the fast paths.
 send_on_delta
     Event amplitudes of SOD with the "lattice" or the classic "last_value" reference.
 sparsest_quantization
@@ -35,6 +37,8 @@ sod_reconstruct, if_reconstruct
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import ndimage
 from scipy import signal as _signal
@@ -45,6 +49,7 @@ __all__ = [
     "alexiewicz_norm",
     "if_reconstruct",
     "integrate_and_fire",
+    "integrate_and_fire_loop",
     "running_integral",
     "send_on_delta",
     "sod_reconstruct",
@@ -382,6 +387,49 @@ def integrate_and_fire(
         else:
             spikes = _if_sequential(x2, threshold, dt, reset, leak)
     return _restore(spikes, x, axis)
+
+
+def integrate_and_fire_loop(
+    x: np.ndarray, threshold: float, dt: float = 1.0, reset: str = "mod", leak: float = 0.0
+) -> np.ndarray:
+    r"""Two-sided IF of a 1-D input as a plain loop over samples: a reference implementation.
+
+    A line-by-line transcription of the definition, independent of the closed form and of the
+    spike-to-spike search that :func:`integrate_and_fire` uses, so that the two can be
+    compared. For each sample,
+
+    .. math::
+
+        u \leftarrow e^{-\alpha\Delta t}u + x_n\Delta t;\quad
+        \text{if } |u| \ge \vartheta:\ \text{emit } s_n,\ \text{reset } u,
+
+    with :math:`s_n = \vartheta\,\mathrm{trunc}(u/\vartheta)` and :math:`u \leftarrow u - s_n`
+    (``"mod"``), :math:`s_n = \pm\vartheta` and :math:`u \leftarrow u - s_n` (``"subtract"``),
+    :math:`s_n = \pm\vartheta` and :math:`u \leftarrow 0` (``"zero"``). Slow (Python floats):
+    for checks on short signals only.
+
+    Examples
+    --------
+    >>> integrate_and_fire_loop([0.6, 0.6, 2.5, -4.0], threshold=1.0).tolist()
+    [0.0, 1.0, 2.0, -3.0]
+    """
+    x = check_finite_array(x, "x", ndim=1)
+    threshold = check_real(threshold, "threshold", positive=True)
+    dt = check_real(dt, "dt", positive=True)
+    leak = _check_leak(leak)
+    if reset not in RESETS:
+        raise ValueError(f"reset must be one of {RESETS}, got {reset!r}")
+    decay = float(np.exp(-leak * dt))
+    u, spikes = 0.0, [0.0] * x.size
+    for n, value in enumerate(x.tolist()):
+        u = decay * u + value * dt
+        if abs(u) >= threshold:
+            if reset == "mod":
+                spikes[n] = threshold * math.trunc(u / threshold)
+            else:
+                spikes[n] = threshold if u > 0 else -threshold
+            u = 0.0 if reset == "zero" else u - spikes[n]
+    return np.array(spikes)
 
 
 def sparsest_quantization(x: np.ndarray, threshold: float, dt: float = 1.0) -> np.ndarray:

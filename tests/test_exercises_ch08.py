@@ -28,6 +28,11 @@ from snnlib.exercises.ch08 import _if_variant
          "partial means"),
         (lambda x, dt: np.sum(np.abs(x)) * dt, "L¹ norm"),
         (lambda x, dt: np.max(np.abs(x)), "largest sample"),
+        (lambda x, dt: (np.abs(np.cumsum(x)).max() - np.abs(np.cumsum(x)).min()) * dt,
+         "max |P_n| − min |P_n|"),
+        (lambda x, dt: np.max(np.abs(np.concatenate([[0.0], np.cumsum((x[1:] + x[:-1]) / 2)])))
+         * dt, "trapezoid"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x) * dt * dt)), "Δt is applied twice"),
         (lambda x, dt: "two", "not numbers"),
     ],
 )
@@ -309,22 +314,66 @@ def if_tolerance(x, threshold, dt, leak):
     return out
 
 
-def _closed_form(pin=True, swap=False, roll=False):
+def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False,
+                 integer_event=True):
     """The exercise's closed form for α = 0 (the loop with a leak), with one slip."""
     def candidate(x, threshold, dt, leak):
         if leak > 0:
             return if_mod(x, threshold, dt, leak)
         F = np.cumsum(x) * dt / threshold
         cell = np.floor(F)
-        before = np.roll(cell, 1) if roll else np.concatenate([[0.0], cell[:-1]])
+        first = cell[0] if first_cell0 else 0.0
+        before = np.roll(cell, 1) if roll else np.concatenate([[first], cell[:-1]])
         integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
-        event = (cell != before) | integer
+        event = (cell != before) | (integer if integer_event else False)
         b = ((cell > before) if swap else (cell < before)) & ~integer
         last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
-        k = cell + np.where(last >= 0, b[np.maximum(last, 0)], 0)
+        k = cell + (np.where(last >= 0, b[np.maximum(last, 0)], 0) if guard else b[last])
         return threshold * np.diff(k, prepend=0.0)
-    candidate.__name__ = f"closed_form_pin{pin}_swap{swap}_roll{roll}"
+    candidate.__name__ = (f"closed_form_pin{pin}_swap{swap}_roll{roll}_guard{guard}"
+                          f"_first{first_cell0}_intevent{integer_event}")
     return candidate
+
+
+def _loop(charge=lambda x, threshold, dt: x * dt, fires=lambda u, th: abs(u) >= th,
+          removed=lambda u, s, th: s, emitted=lambda u, th: th * np.trunc(u / th),
+          spike_leak=False):
+    """A reader's loop with one slip given by the keyword that differs from the default."""
+    def candidate(x, threshold, dt, leak):
+        u, out, decay = 0.0, np.zeros(len(x)), np.exp(-leak * dt)
+        for n, q in enumerate(charge(np.asarray(x, dtype=float), threshold, dt)):
+            u = u + q if spike_leak else decay * u + q
+            if fires(u, threshold):
+                out[n] = emitted(u, threshold)
+                u -= removed(u, out[n], threshold)
+                if spike_leak:
+                    u *= decay
+        return out
+    return candidate
+
+
+if_negative_strict = _loop(fires=lambda u, th: u >= th or u < -th)
+if_negative_strict.__name__ = "if_negative_strict"
+if_emit_one_remove_trunc = _loop(emitted=lambda u, th: th * np.sign(u),
+                                 removed=lambda u, s, th: th * np.trunc(u / th))
+if_emit_one_remove_trunc.__name__ = "if_emit_one_remove_trunc"
+if_over_dt = _loop(charge=lambda x, th, dt: x / dt)
+if_over_dt.__name__ = "if_over_dt"
+if_theta_over_dt = _loop(charge=lambda x, th, dt: x * th / dt)
+if_theta_over_dt.__name__ = "if_theta_over_dt"
+if_leak_on_spike = _loop(spike_leak=True)
+if_leak_on_spike.__name__ = "if_leak_on_spike"
+
+
+def if_swapped(x, threshold, dt, leak):
+    """ϑ and Δt exchanged (the reader's own loop called with the arguments swapped)."""
+    return if_mod(x, dt, threshold, leak)
+
+
+def if_in_place_dt_twice(x, threshold, dt, leak):
+    """Scales its input by Δt in place and then multiplies by Δt again."""
+    x *= dt
+    return if_mod(x, threshold, dt, leak)
 
 
 CATALOGUE = [
@@ -355,6 +404,16 @@ CATALOGUE = [
     (_closed_form(pin=False), "integer pin"),
     (_closed_form(swap=True), "wrong end"),
     (_closed_form(roll=True), "np.roll"),
+    (_closed_form(guard=False), "before any event has happened"),
+    (_closed_form(first_cell0=True), "cell before the first sample"),
+    (_closed_form(integer_event=False), "not marked as an event"),
+    (if_negative_strict, "strict on the negative side"),
+    (if_emit_one_remove_trunc, "emits one ±ϑ but removes ϑ·trunc"),
+    (if_swapped, "ϑ and Δt are exchanged"),
+    (if_over_dt, "x_n/Δt"),
+    (if_theta_over_dt, "x_n·ϑ/Δt"),
+    (if_leak_on_spike, "only after a spike"),
+    (if_in_place_dt_twice, "Δt is applied twice"),
     (lambda x, threshold, dt, leak: x[:-1], "shape"),
 ]
 
@@ -364,7 +423,6 @@ CATALOGUE = [
 def test_integrate_and_fire_mistakes(candidate, fragment):
     verdict = check_integrate_and_fire(candidate)
     assert not verdict.passed and fragment in verdict.message, verdict.message
-
 
 
 @pytest.mark.parametrize("candidate", [if_mod, if_mod_fmod, if_mod_in_place, _closed_form()])

@@ -449,3 +449,24 @@ def test_sod_is_not_fewest_events_and_no_causal_sender_is():
     _, up = _fewest_events(np.array([0.0, 1.5, 2.1, 2.9]), 1.0)
     assert {p[1] for p in down} == {1.0}
     assert {p[1] for p in up} == {2.0}
+
+
+def test_integrate_and_fire_loop_matches_fast_paths():
+    """The plain loop of the definition and the library's closed form / event search agree on
+    every reset and leak (random signals with impulses, and dyadic ties)."""
+    from snnlib.sampling import integrate_and_fire_loop
+    rng = np.random.default_rng(3)
+    ties = np.array([0.5, 0.5, 2.0, -1.0, -1.5, 0.25, -3.0, 3.75, -0.75, -0.75, 1.0, 0.0])
+    signals = [(ties, 1.0, 1.0)]
+    for _ in range(20):
+        x = rng.normal(scale=0.5, size=200)
+        x[rng.choice(200, size=3, replace=False)] += rng.normal(scale=40.0, size=3)
+        signals.append((x, rng.uniform(0.1, 2.0), rng.choice([0.1, 1.0])))
+    for x, threshold, dt in signals:
+        for reset in ("mod", "subtract", "zero"):
+            for leak in (0.0, 0.1, 1.0):
+                assert np.array_equal(
+                    integrate_and_fire_loop(x, threshold, dt=dt, reset=reset, leak=leak),
+                    integrate_and_fire(x, threshold, dt=dt, reset=reset, leak=leak))
+    with pytest.raises(ValueError, match="reset"):
+        integrate_and_fire_loop(ties, 1.0, reset="none")

@@ -30,8 +30,9 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     every named mistake gives a different number. Named mistakes: a
     missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
     (told apart from a dropped partial sum by a probe on a constant input), a dropped first or
-    last partial sum, the interval form :math:`\max_n P_n - \min_n P_n`, the :math:`L^1` norm,
-    the largest sample.
+    last partial sum, the interval form :math:`\max_n P_n - \min_n P_n`,
+    :math:`\max_n |P_n| - \min_n |P_n|`, the trapezoid rule, :math:`\Delta t` applied twice,
+    the :math:`L^1` norm, the largest sample.
 
     Examples
     --------
@@ -45,7 +46,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     False
     """
     rng = np.random.default_rng(8)
-    cases = [(np.array([-1.5, 2.0, -1.0, -2.0, -2.0]), 0.5),  # every mistake gives its own value
+    cases = [(np.array([-1.5, 2.5, -2.5, -2.0, -2.0]), 0.5),  # every mistake gives its own value
              (np.array([1.0, -3.0, 1.0, 1.0]), 1.0), (np.array([-1.0, -1.0, 0.5]), 1.0),
              (np.array([-0.5, 1.0, -2.0, 0.25, -1.5]), 0.5),
              (rng.normal(size=200), 0.1), (np.sin(np.linspace(0, 20, 400)), 0.05)]
@@ -54,6 +55,25 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         dt = args[1]
         if dt != 1.0 and np.isclose(float(got), float(expected) / dt):
             return "the factor Δt is missing: the partial integrals are Σ x_k Δt"
+        if dt != 1.0 and np.isclose(float(got), float(expected) * dt):
+            return "Δt is applied twice (Δt²): the partial integrals are Σ x_k Δt"
+        return None
+
+    def trapezoid(args, got, expected):
+        x, dt = args
+        inner = np.concatenate([[0.0], np.cumsum((x[1:] + x[:-1]) / 2) * dt])
+        if any(np.isclose(float(got), np.max(np.abs(p))) for p in (inner, inner[1:])):
+            return "that is the trapezoid rule, which integrates a line through the samples; " \
+                   "the signal is a Dirac train of charges x_kΔt, so the partial integrals " \
+                   "are the plain cumulative sums Σ_{k≤n} x_k Δt"
+        return None
+
+    def abs_span(args, got, expected):
+        x, dt = args
+        size = np.abs(_partial(x, dt))
+        if np.isclose(float(got), size.max() - size.min()):
+            return "that is max |P_n| − min |P_n|; the norm is max |P_n| alone, nothing is " \
+                   "subtracted"
         return None
 
     def no_abs(args, got, expected):
@@ -112,7 +132,8 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         return None
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
-                    (dt_factor, no_abs, means, off_by_one, interval, l1, sup))
+                    (dt_factor, no_abs, means, off_by_one, interval, abs_span, trapezoid, l1,
+                     sup))
 
 
 # ---------------------------------------------------------------------------------------
@@ -122,44 +143,68 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
 def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
                 fire: str = ">=", emit: str = "mod", keep: str = "rest",
-                charge_dt: bool = True, decay: str = "exp", leak_after: bool = False,
-                two_sided: bool = True, slack: float = 0.0) -> np.ndarray:
+                charge: str = "x*dt", decay: str = "exp", leak_after: bool = False,
+                leak_on_spike: bool = False, two_sided: bool = True, slack: float = 0.0,
+                swap: bool = False) -> np.ndarray:
     """IF with one deliberate deviation from reset to mod: the catalogue of mistakes.
 
     ``decay``: "exp" e^(−αΔt) (correct), "no_dt" e^(−α), "none" 1, "plus" e^(+αΔt),
     "euler" 1 − αΔt, "over_dt" e^(−α/Δt). ``keep``: "rest" u − s (correct), "zero", "one"
-    (subtract one ϑ whatever was emitted). ``slack``: fire within this much of a multiple of ϑ.
+    (subtract one ϑ whatever was emitted), "trunc" (subtract ϑ·trunc(u/ϑ) whatever was
+    emitted). ``fire``: ">=" (correct), ">", "always", "neg_strict" (u ≥ ϑ or u < −ϑ).
+    ``charge``: "x*dt" (correct), "x", "x/dt", "x*theta/dt", "x*dt*dt". ``leak_on_spike``: decay
+    only after a spike. ``swap``: ϑ and Δt exchanged. ``slack``: fire within this much of a
+    multiple of ϑ.
     """
+    if swap:
+        threshold, dt = dt, threshold
     factor = {"exp": np.exp(-leak * dt), "no_dt": np.exp(-leak), "none": 1.0,
               "plus": np.exp(leak * dt), "euler": 1.0 - leak * dt,
               "over_dt": np.exp(-leak / dt)}[decay]
+    scale = {"x*dt": dt, "x": 1.0, "x/dt": 1.0 / dt, "x*theta/dt": threshold / dt,
+             "x*dt*dt": dt * dt}[charge]
     u, out = 0.0, np.zeros(len(x))
     for n, value in enumerate(np.asarray(x, dtype=float)):
-        charge = value * (dt if charge_dt else 1.0)
-        u = factor * (u + charge) if leak_after else factor * u + charge
+        if leak_on_spike:
+            u = u + value * scale
+        else:
+            u = factor * (u + value * scale) if leak_after else factor * u + value * scale
         level = u if not two_sided else abs(u)
-        if fire == "always" or ((level > threshold) if fire == ">" else
-                                (level >= threshold - slack)):
+        if fire == "neg_strict":
+            fires = u >= threshold or u < -threshold
+        else:
+            fires = fire == "always" or ((level > threshold) if fire == ">" else
+                                         (level >= threshold - slack))
+        if fires:
             ratio = (u + np.sign(u) * slack) / threshold
             units = {"mod": np.trunc(ratio), "floor": np.floor(ratio),
                      "round": np.round(ratio), "one": np.sign(ratio)}[emit]
             out[n] = units * threshold
-            u = {"zero": 0.0, "rest": u - out[n], "one": u - np.sign(units) * threshold}[keep]
+            u = {"zero": 0.0, "rest": u - out[n], "one": u - np.sign(units) * threshold,
+                 "trunc": u - threshold * np.trunc(ratio)}[keep]
+            if leak_on_spike:
+                u *= factor
     return out
 
 
 def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = True,
-                   swap: bool = False, roll: bool = False) -> np.ndarray:
+                   swap: bool = False, roll: bool = False, guard: bool = True,
+                   first: str = "zero", integer_event: bool = True) -> np.ndarray:
     """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
-    the ends of the clamp swapped, or the previous cell taken by ``np.roll`` (wrapping around)."""
+    the ends of the clamp swapped, the previous cell taken by ``np.roll`` (wrapping around),
+    no guard for ``last = -1`` (reads ``b[-1]``), the cell before the first sample taken as
+    ``cell[0]`` (``first="cell0"``), or an integer F_n pinning b_n without being an event."""
     F = np.cumsum(np.asarray(x, dtype=float)) * (dt / threshold)
     cell = np.floor(F)
-    before = np.roll(cell, 1) if roll else np.concatenate([[0.0], cell])[:-1]
+    if roll:
+        before = np.roll(cell, 1)
+    else:
+        before = np.concatenate([[cell[0] if first == "cell0" else 0.0], cell])[:-1]
     integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
-    event = (cell != before) | integer
+    event = (cell != before) | (integer if integer_event else False)
     b = ((cell > before) if swap else (cell < before)) & ~integer
     last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
-    k = cell + np.where(last >= 0, b[np.maximum(last, 0)], False)
+    k = cell + (np.where(last >= 0, b[np.maximum(last, 0)], False) if guard else b[last])
     return threshold * np.diff(k, prepend=0.0)
 
 
@@ -171,6 +216,16 @@ _CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
                       "⌊F_n⌋, when it moves down on ⌈F_n⌉ (the nearest admissible count)"),
     (dict(roll=True), "np.roll wraps the last cell around to n = 0; before the first sample the "
                       "count is k_0 = F_0 = 0"),
+    (dict(guard=False), "reads the value of the last event before any event has happened: "
+                        "before the first event last = −1, and b[-1] is the value at the end of "
+                        "the signal (a wrap-around into the future); guard last ≥ 0 (b_n = 0 "
+                        "until the first event, since k_0 = F_0 = 0)"),
+    (dict(first="cell0"), "the cell before the first sample is taken as ⌊F_1⌋; it is ⌊F_0⌋ = 0 "
+                          "(nothing has been integrated yet), so a first sample that moves the "
+                          "cell is an event"),
+    (dict(integer_event=False), "an integer F_n pins b_n = 0 but is not marked as an event, so "
+                                "the forward fill carries the old b past it; an integer F_n is "
+                                "an event (k_n = F_n there)"),
 )
 
 
@@ -191,7 +246,20 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                                         "to mod rounds towards zero"),
     (dict(emit="round"), "rounds to the nearest multiple of ϑ (a ΣΔ quantizer); reset to mod "
                          "rounds towards zero, ϑ·trunc(u/ϑ)"),
-    (dict(charge_dt=False), "the factor Δt is missing: the charge of sample n is x_n·Δt"),
+    (dict(charge="x"), "the factor Δt is missing: the charge of sample n is x_n·Δt"),
+    (dict(charge="x/dt"), "the charge is x_n/Δt; it is x_n·Δt (a rate times a duration)"),
+    (dict(charge="x*theta/dt"), "the charge is x_n·ϑ/Δt; it is x_n·Δt, and ϑ enters only the "
+                                "threshold test and the amplitude"),
+    (dict(charge="x*dt*dt"), "Δt is applied twice: the charge is x_n·Δt, not x_n·Δt² (did you "
+                             "scale x in place and then multiply by Δt again?)"),
+    (dict(swap=True), "ϑ and Δt are exchanged: the arguments are (x, threshold, dt, leak)"),
+    (dict(fire="neg_strict"), "strict on the negative side only: a potential exactly at −ϑ must "
+                              "fire too — the test is u ≥ ϑ or u ≤ −ϑ, not u < −ϑ"),
+    (dict(emit="one", keep="trunc"), "emits one ±ϑ but removes ϑ·trunc(u/ϑ): what is removed "
+                                     "must be what is emitted — reset to mod emits "
+                                     "ϑ·trunc(u/ϑ) at once"),
+    (dict(leak_on_spike=True), "the leak is applied only after a spike; the potential decays "
+                               "by e^(−αΔt) at every sample, u ← e^(−αΔt)u + x_nΔt"),
     (dict(decay="no_dt"), "the factor Δt is missing in the leak: the decay per sample is "
                           "e^(−αΔt)"),
     (dict(leak_after=True), "the leak is applied after the charge is added, e^(−αΔt)(u + x_nΔt); "
@@ -234,13 +302,19 @@ def check_integrate_and_fire(
     exponent :math:`e^{+\alpha\Delta t}`, the Euler leak :math:`1 - \alpha\Delta t`, the decay
     :math:`e^{-\alpha/\Delta t}`, emitting :math:`\vartheta\,\mathrm{trunc}(u/\vartheta)` but
     subtracting one :math:`\vartheta`, a tolerance in the threshold test (firing at
-    :math:`|u| \ge \vartheta - 10^{-3}`), one-sided firing, the wrong sign of negative spikes,
-    spikes one sample late or early, time-reversed processing, the first or last sample
-    skipped, a memoryless quantizer of the running integral; and three slips of the closed
+    :math:`|u| \ge \vartheta - 10^{-3}`), one-sided firing, firing strictly below
+    :math:`-\vartheta` only, emitting one :math:`\pm\vartheta` but removing
+    :math:`\vartheta\,\mathrm{trunc}(u/\vartheta)`, the charge :math:`x_n/\Delta t`,
+    :math:`x_n\vartheta/\Delta t` or :math:`x_n\Delta t^2`, :math:`\vartheta` and
+    :math:`\Delta t` exchanged, the leak applied only after spikes, the wrong sign of negative
+    spikes, spikes one sample late or early, time-reversed processing, the first or last
+    sample skipped, a memoryless quantizer of the running integral; six slips of the closed
     form without leak (no integer pin, the ends of the clamp swapped, ``np.roll`` for the
-    previous cell), cumulative instead of
-    per-sample amplitudes, counts without the factor
-    :math:`\vartheta`.
+    previous cell, no guard for ``last = -1`` so that ``b[-1]`` is read, the cell before the
+    first sample taken as ``cell[0]``, an integer :math:`F_n` that is not an event),
+    cumulative instead of per-sample amplitudes, counts without the factor
+    :math:`\vartheta`. Cases 6–7 start with :math:`F_1 \in (0, 1)` and end on a downward
+    move of the cell, so that reading ``b[-1]`` before the first event fails.
 
     Examples
     --------
@@ -257,17 +331,20 @@ def check_integrate_and_fire(
     (False, True)
     """
     rng = np.random.default_rng(18)
-    ties = np.array([0.5, 0.5, 2.0, -1.0, -1.5, 0.25, -3.0, 3.75, -0.75, -0.75, 1.0, 0.0])
+    ties = np.array([0.5, 0.5, 2.0, -1.0, -1.5, 0.25, -3.0, 3.75, -0.75, -0.75, 1.0, 0.0,
+                     1.5, 0.75, -2.25])
     noise = rng.normal(scale=0.4, size=300)
     noise[rng.choice(300, size=6, replace=False)] += rng.choice([-30.0, 30.0], size=6)
     drive = 0.6 * np.sin(np.linspace(0.0, 12.0, 400)) + 0.2
     drive[[50, 170, 290]] += [9.0, -13.0, 21.0]
     cases = [
         (ties, 1.0, 1.0, 0.0),                 # ties at ±ϑ and at multiples, trunc of −1.5
-        (ties * 8.0, 0.5, 0.25, 0.0),           # the same ties with ϑ = 0.5, Δt = 1/4
+        (ties * 16.0, 0.5, 0.125, 0.0),         # the same ties with ϑ = 0.5, Δt = 1/8
         (noise, 0.7, 0.1, 0.0),                # random charges, impulses of many ϑ
         (drive, 0.3, 0.5, 0.2),                # a leak
         (-drive[::-1], 0.45, 0.25, 1.5),       # a strong leak, mostly negative
+        (np.array([0.5, -1.0]), 1.0, 1.0, 0.0),  # F_1 in (0, 1), then the cell moves down
+        (np.array([0.25, 0.25, 0.5, 1.0, -0.75, 0.5, -1.5]), 0.25, 0.5, 0.0),  # the same, longer
     ]
 
     def reference(x, threshold, dt, leak):
@@ -316,7 +393,7 @@ def check_integrate_and_fire(
             return "off by one: the last sample is never processed — loop over every n"
         x[0] = 0.0
         if _close(got, reference(x, *rest)):
-            return "off by one: the first sample is skipped — the loop must start at n = 0"
+            return "off by one: the first sample is skipped — the loop must start at index 0"
         return None
 
     def memoryless(args, got, expected):
