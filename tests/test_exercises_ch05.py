@@ -59,9 +59,18 @@ def good_in_place(x, W, b):
     return out
 
 
+def bias_sign(x, W, b):
+    """∂F/∂b = −diag(slope): the sign slip."""
+    F_x, F_p = good(x, W, b)
+    F_p = F_p.copy()
+    F_p[:, x.size ** 2:] *= -1
+    return F_x, F_p
+
+
 @pytest.mark.parametrize("wrong, fragment", [
     (slope_without_b, "without b"),
     (bias_identity, "∂F/∂b is taken as I"),
+    (bias_sign, "the sign of ∂F/∂b"),
 ])
 def test_rate_jacobians_names_slope_and_bias_mistakes(wrong, fragment):
     verdict = check_rate_jacobians(wrong)
@@ -172,6 +181,31 @@ def _written(first, last, at):
     return wrong
 
 
+def _timed(at, only_F_x=False):
+    """The general sweep with the time argument of its calls changed (t_{k+1} or 0)."""
+    def wrong(problem, xs, p, h):
+        n, m = xs.shape[1], p.size
+        lam = _zero(problem.phi_x, n, xs[-1], p)
+        grad = _zero(problem.phi_p, m, xs[-1], p)
+        for k in range(len(xs) - 2, -1, -1):
+            t, x = at(k, h), xs[k]
+            s = k * h if only_F_x else t
+            grad = grad + h * (lam @ problem.F_p(s, x, p) + _zero(problem.l_p, m, s, x, p))
+            lam = lam + h * (problem.F_x(t, x, p).T @ lam + _zero(problem.l_x, n, s, x, p))
+        return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+    return wrong
+
+
+time_next_written_out = _timed(lambda k, h: (k + 1) * h)
+time_zero_written_out = _timed(lambda k, h: 0.0)
+F_x_only_at_next_time = _timed(lambda k, h: (k + 1) * h, only_F_x=True)
+
+
+def phi_p_twice_written_out(problem, xs, p, h):
+    grad = sweep(problem, xs, p, h)
+    return grad if problem.phi_p is None else grad + problem.phi_p(xs[-1], p)
+
+
 pairing_written_out = _written(lambda K: K, 1, lambda k: k)   # λ paired with x_{k+1}
 range_too_long = _written(lambda K: K, 0, lambda k: k)        # starts at k = K
 range_from_K_minus_2 = _written(lambda K: K - 2, 0, lambda k: k)
@@ -224,6 +258,13 @@ def calls_none(problem, xs, p, h):
     (_slip("broadcast"), "(F_x * lam).sum(axis=0)"),
     (_slip("terminal_state"), "not x_{K−1}"),
     (_slip("midpoint"), "midpoint λ"),
+    (_slip("time_next"), "evaluated at t_{k+1} instead of t_k"),
+    (time_next_written_out, "Jacobians/loss derivatives evaluated at t_{k+1} instead of t_k"),
+    (_slip("time_zero"), "time argument ignored (t = 0)"),
+    (time_zero_written_out, "time argument ignored (t = 0)"),
+    (F_x_only_at_next_time, "fails only on the time-dependent case"),
+    (_slip("phi_p_twice"), "φ_p added twice"),
+    (phi_p_twice_written_out, "φ_p added twice"),
     (_slip("phi_p"), "φ_p(x_K) is missing"),
     (_slip("l_p"), "l_p is missing"),
     (_slip("l_p_no_h"), "l_p is added without the factor h"),
@@ -272,3 +313,27 @@ def test_the_pairing_counterexample_is_order_one_but_not_the_gradient_of_L_h():
     scale = np.abs(central).max()
     assert np.abs(sweep(problem, xs, p, h) - central).max() < 1e-8 * scale
     assert np.abs(pairing_written_out(problem, xs, p, h) - central).max() > 1e-4 * scale
+
+
+def test_the_time_dependent_case_is_checked_against_central_differences_of_L_h():
+    """The reference on the non-autonomous case (sin 3t in F, cos t in l, x_0 and φ depending
+    on p) is the derivative of L_h, measured independently; and the case is the last one, on
+    which the time slips are caught."""
+    from snnlib.adjoint import euler_discrete_gradient
+    from snnlib.exercises.ch05 import _sweep_cases
+
+    problem, xs, p, h = _sweep_cases()[-1]
+    K = len(xs) - 1
+    assert not np.allclose(problem.F_x(0.0, xs[0], p), problem.F_x(h, xs[0], p))
+    assert not np.allclose(problem.l_x(0.0, xs[0], p), problem.l_x(h, xs[0], p))
+    grad = euler_discrete_gradient(problem, xs[0], p, K * h, K).grad
+    dh = 1e-6
+
+    def loss(q):
+        return euler_discrete_gradient(problem, xs[0] + problem.x0_p @ (q - p), q,
+                                       K * h, K).loss
+
+    central = np.array([(loss(p + dh * e) - loss(p - dh * e)) / (2 * dh)
+                        for e in np.eye(p.size)])
+    assert np.abs(grad - central).max() < 1e-8 * np.abs(grad).max()
+    assert np.abs(sweep(problem, xs, p, h) - grad).max() < 1e-12 * np.abs(grad).max()

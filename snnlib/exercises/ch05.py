@@ -24,7 +24,7 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
     transposed as a whole, ``s[:, None] * W.T`` (W transposed, slope kept on the rows),
     ``W * s`` (the slope broadcast along the columns), column-major ``vec``, :math:`+I` for
     :math:`-I`, the slope taken at :math:`Wx` without :math:`b`, and :math:`\partial F/\partial b
-    = I` instead of :math:`\mathrm{diag}(s)`.
+    = I` or :math:`-\mathrm{diag}(s)` (the sign) instead of :math:`\mathrm{diag}(s)`.
 
     Examples
     --------
@@ -75,6 +75,14 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
                     "δ_ij slope_i, i.e. np.diag(slope)")
         return None
 
+    def bias_sign(args, got, expected):
+        n = args[0].size
+        if _close(got[:, :n], expected[:, :n]) and _close(got[:, n + n * n:],
+                                                          -expected[:, n + n * n:]):
+            return ("the sign of ∂F/∂b is wrong: tanh is increasing, so ∂F_i/∂b_j = "
+                    "+δ_ij slope_i, i.e. np.diag(slope)")
+        return None
+
     def transposed(args, got, expected):
         x, W, _ = args
         n, s = x.size, slope_of(*args)
@@ -117,7 +125,7 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
         return np.hstack([F_x, F_p])
 
     hints = (leak, plus_identity, slope_without_b, transposed, w_transposed, broadcast,
-             order, bias_identity)
+             order, bias_identity, bias_sign)
     return _named(candidate, _compare(run, cases, reference, hints))
 
 
@@ -133,15 +141,17 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
     lam = np.zeros(n) if slip == "terminal" else _zero_or(problem.phi_x, n, x_last, p)
     extras = slip == "extras"                          # all three extra terms dropped
     grad = np.zeros(m) if slip == "phi_p" or extras else _zero_or(problem.phi_p, m, xs[K], p)
+    grad = 2 * grad if slip == "phi_p_twice" else grad
     last = 1 if slip == "range" else 0
     first = {"range_long": K, "range_short": K - 2}.get(slip, K - 1)
     previous = lam
     for k in range(first, last - 1, -1):
         j = k + 1 if slip == "pairing" else k          # where F_x, F_p, l_x, l_p are evaluated
-        t, x = j * h, xs[j]
+        t, x = {"time_next": (k + 1) * h, "time_zero": 0.0}.get(slip, j * h), xs[j]
         F_x = np.asarray(problem.F_x(t, x, p), float)
         jl = k + 1 if slip == "l_x_next" else j
-        l_x = np.zeros(n) if slip == "l_x" else _zero_or(problem.l_x, n, jl * h, xs[jl], p)
+        tl = jl * h if slip == "l_x_next" else t
+        l_x = np.zeros(n) if slip == "l_x" else _zero_or(problem.l_x, n, tl, xs[jl], p)
         F_T_lam = {"transposed": F_x @ lam, "broadcast_T": (F_x.T * lam).sum(axis=0),
                    "broadcast": (F_x * lam).sum(axis=0)}.get(slip, F_x.T @ lam)
         new = (h * (F_T_lam + l_x) if slip == "identity" else
@@ -162,6 +172,10 @@ _SLIPS = {
     "pairing": "wrong pairing: Jacobians taken at (t_{k+1}, x_{k+1}) — that is the "
                "continuous adjoint stepped by Euler; the chain rule through "
                "x_{k+1} = x_k + hF(t_k, x_k) pairs λ_{k+1} with x_k",
+    "time_next": "Jacobians/loss derivatives evaluated at t_{k+1} instead of t_k: step k "
+                 "calls F_x, F_p, l_x and l_p at (t_k, x_k) with t_k = k·h",
+    "time_zero": "time argument ignored (t = 0): step k calls F_x, F_p, l_x and l_p at "
+                 "t_k = k·h, which matters when F or l depends on time",
     "l_x": "the running loss's l_x is missing from the λ step",
     "l_x_no_h": "l_x is added without the factor h: λ_k = λ_{k+1} + h(F_xᵀλ_{k+1} + l_xᵀ)",
     "l_x_next": "l_x taken at x_{k+1}: step k's running loss is h·l(t_k, x_k), so its "
@@ -188,6 +202,7 @@ _SLIPS = {
     "extras": "the terms of the parameters' direct effects are all missing: φ_p(x_K), "
               "h·Σ l_p(t_k, x_k) and λ_0ᵀ ∂x_0/∂p belong to dL_h/dp",
     "phi_p": "the terminal loss's φ_p(x_K) is missing from the gradient",
+    "phi_p_twice": "φ_p added twice: the terminal loss's φ_p(x_K) enters dL_h/dp once",
     "l_p": "the running loss's l_p is missing from the gradient",
     "l_p_no_h": "l_p is added without the factor h: the gradient sums h(λ_{k+1}ᵀF_p + l_p)",
     "x0_p": "the initial condition's term λ_0ᵀ ∂x_0/∂p is missing",
@@ -219,11 +234,35 @@ def _with_extras(problem: ODELoss, n: int, m: int, rng: np.random.Generator,
     return replace(problem, **extras)
 
 
+def _non_autonomous(problem: ODELoss, n: int) -> ODELoss:
+    r"""``problem`` made to depend on time: :math:`\sin 3t` added to the bias inside the
+    :math:`\tanh` (so :math:`F_x` and :math:`F_p` change with t, not only F) and the running
+    loss weighted by :math:`1 + \tfrac12\cos t` (so :math:`l_x` and :math:`l_p` change too)."""
+    base = problem
+    shift = np.concatenate([np.zeros(n * n), np.linspace(1.0, 0.5, n)])
+
+    def at(t, p):
+        return p + np.sin(3 * t) * shift
+
+    def weighted(func):
+        return None if func is None else (
+            lambda t, x, p: (1 + 0.5 * np.cos(t)) * np.asarray(func(t, x, p), dtype=float))
+
+    return replace(
+        problem,
+        F=lambda t, x, p: base.F(t, x, at(t, p)),
+        F_x=lambda t, x, p: base.F_x(t, x, at(t, p)),
+        F_p=lambda t, x, p: base.F_p(t, x, at(t, p)),
+        vjp_p=lambda t, x, p, lam: base.vjp_p(t, x, at(t, p), lam),
+        l=weighted(base.l), l_x=weighted(base.l_x), l_p=weighted(base.l_p))
+
+
 def _sweep_cases() -> list[tuple]:
     rng = np.random.default_rng(7)
     cases = []
     for n, K, kind in ((3, 50, "random"), (2, 1, "extras"), (3, 20, "on target"),
-                       (2, 8, "tied"), (4, 30, "extras"), (3, 10, "terminal only")):
+                       (2, 8, "tied"), (4, 30, "extras"), (3, 10, "terminal only"),
+                       (3, 25, "time")):
         target = rng.normal(size=n)
         p = rng.normal(scale=0.8, size=n * n + n)
         x0 = rng.normal(size=n)
@@ -234,9 +273,11 @@ def _sweep_cases() -> list[tuple]:
             p[: n * n] = 0.0
             p[n * n:] = 0.5
             x0 = np.full(n, 0.25)
-        if kind in ("extras", "terminal only"):
-            problem = _with_extras(problem, n, p.size, rng, running=kind == "extras")
+        if kind in ("extras", "terminal only", "time"):
+            problem = _with_extras(problem, n, p.size, rng, running=kind != "terminal only")
             x0 = x0 + problem.x0_p @ p
+        if kind == "time":
+            problem = _non_autonomous(problem, n)
         h = 2.0 / K
         xs = [x0]
         for k in range(K):
@@ -265,15 +306,21 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
     :func:`~snnlib.adjoint.rate_network_loss` (two random, a start on the target so that
     :math:`l_x = 0` at k = 0, and W = 0 with equal entries of b and x_0: tied states), and
     three with :math:`l_p`, :math:`\phi_p` and :math:`\partial x_0/\partial p` added (one of
-    them a single step K = 1, one without a running loss). Named mistakes: the wrong pairing
+    them a single step K = 1, one without a running loss), and a last one that also depends on
+    time (:math:`\sin 3t` inside the :math:`\tanh`, the running loss weighted by
+    :math:`1 + \tfrac12\cos t`), so that the time argument of every call matters. Named
+    mistakes: Jacobians and loss derivatives evaluated at :math:`t_{k+1}` instead of
+    :math:`t_k`, or with the time argument ignored (t = 0), and any other slip that shows only
+    on the time-dependent case; the wrong pairing
     (λ with :math:`x_{k+1}`: the continuous adjoint stepped by Euler), a dropped :math:`l_x`,
     :math:`l_x` without h or at :math:`x_{k+1}`, the missing identity of :math:`I + hF_x`, a
     sweep range off by one at either end or starting at K − 2, :math:`F_x` not transposed, two
     broadcasting slips for :math:`F_x^\top\lambda`, a terminal condition of 0 or at
     :math:`x_{K-1}`, a sign, λ updated before it is used, the midpoint λ in the gradient, a
-    missing factor h, a dropped :math:`\phi_p`, a dropped :math:`l_p` or one without h, a
-    dropped :math:`\lambda_0^\top\partial x_0/\partial p` or one with :math:`\lambda_1`, and a
-    piece the problem lacks (``None``) called instead of counted as zero.
+    missing factor h, a dropped :math:`\phi_p` or one added twice, a dropped :math:`l_p` or
+    one without h, a dropped :math:`\lambda_0^\top\partial x_0/\partial p` or one with
+    :math:`\lambda_1`, and a piece the problem lacks (``None``) called instead of counted as
+    zero.
 
     Examples
     --------
@@ -301,6 +348,12 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
             return None
         return hint
 
+    def time_only(args, got, expected):
+        if args[0] is cases[-1][0]:
+            return ("fails only on the time-dependent case: each call of step k needs the "
+                    "time t_k = k·h, with x_k")
+        return None
+
     def unscaled(args, got, expected):
         if _close(got, expected / args[3]):
             return "the factor h of the gradient sum is missing"
@@ -319,5 +372,5 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
             raise ValueError(f"must return dL_h/dp of shape {p.shape}, got {got.shape}")
         return got
 
-    hints = (*(named(slip) for slip in _SLIPS), unscaled)
+    hints = (*(named(slip) for slip in _SLIPS), unscaled, time_only)
     return _named(candidate, _compare(run, cases, reference, hints))
