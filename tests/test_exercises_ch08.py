@@ -315,7 +315,7 @@ def if_tolerance(x, threshold, dt, leak):
 
 
 def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False,
-                 integer_event=True):
+                 integer_event=True, pin_isclose=None):
     """The exercise's closed form for α = 0 (the loop with a leak), with one slip."""
     def candidate(x, threshold, dt, leak):
         if leak > 0:
@@ -325,13 +325,17 @@ def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False
         first = cell[0] if first_cell0 else 0.0
         before = np.roll(cell, 1) if roll else np.concatenate([[first], cell[:-1]])
         integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
+        if pin_isclose is not None:                   # a "safe" float comparison for the pin
+            integer = (np.isclose(F, np.round(F)) if pin_isclose == "isclose"
+                       else np.abs(F - np.round(F)) < pin_isclose)
+            cell = np.where(integer, np.round(F), cell)
         event = (cell != before) | (integer if integer_event else False)
         b = ((cell > before) if swap else (cell < before)) & ~integer
         last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
         k = cell + (np.where(last >= 0, b[np.maximum(last, 0)], 0) if guard else b[last])
         return threshold * np.diff(k, prepend=0.0)
     candidate.__name__ = (f"closed_form_pin{pin}_swap{swap}_roll{roll}_guard{guard}"
-                          f"_first{first_cell0}_intevent{integer_event}")
+                          f"_first{first_cell0}_intevent{integer_event}_isclose{pin_isclose}")
     return candidate
 
 
@@ -407,6 +411,9 @@ CATALOGUE = [
     (_closed_form(guard=False), "before any event has happened"),
     (_closed_form(first_cell0=True), "cell before the first sample"),
     (_closed_form(integer_event=False), "not marked as an event"),
+    (_closed_form(pin_isclose="isclose"), "the integer pin has a tolerance"),
+    (_closed_form(pin_isclose=1e-3), "the integer pin has a tolerance"),
+    (_closed_form(pin_isclose=1e-2), "the integer pin has a tolerance"),
     (if_negative_strict, "strict on the negative side"),
     (if_emit_one_remove_trunc, "emits one ±ϑ but removes ϑ·trunc"),
     (if_swapped, "ϑ and Δt are exchanged"),

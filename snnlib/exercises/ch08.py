@@ -189,18 +189,23 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
 
 def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = True,
                    swap: bool = False, roll: bool = False, guard: bool = True,
-                   first: str = "zero", integer_event: bool = True) -> np.ndarray:
+                   first: str = "zero", integer_event: bool = True,
+                   pin_tolerance: float = 0.0) -> np.ndarray:
     """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
     the ends of the clamp swapped, the previous cell taken by ``np.roll`` (wrapping around),
     no guard for ``last = -1`` (reads ``b[-1]``), the cell before the first sample taken as
-    ``cell[0]`` (``first="cell0"``), or an integer F_n pinning b_n without being an event."""
+    ``cell[0]`` (``first="cell0"``), an integer F_n pinning b_n without being an event, or a
+    pin with a tolerance (``pin_tolerance``: F_n within it of an integer counts as one)."""
     F = np.cumsum(np.asarray(x, dtype=float)) * (dt / threshold)
     cell = np.floor(F)
     if roll:
         before = np.roll(cell, 1)
     else:
         before = np.concatenate([[cell[0] if first == "cell0" else 0.0], cell])[:-1]
-    integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
+    if pin_tolerance:
+        cell = np.where(np.abs(F - np.round(F)) <= pin_tolerance, np.round(F), cell)
+    integer = (cell == F) | (np.abs(F - cell) <= pin_tolerance) if pin \
+        else np.zeros(F.size, dtype=bool)
     event = (cell != before) | (integer if integer_event else False)
     b = ((cell > before) if swap else (cell < before)) & ~integer
     last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
@@ -227,6 +232,13 @@ _CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
                                 "the forward fill carries the old b past it; an integer F_n is "
                                 "an event (k_n = F_n there)"),
 )
+
+#: A pin with a tolerance (np.isclose, or |F − round(F)| < tol): checked before the loop slips,
+#: some of which give the same numbers on the near-integer cases.
+_PIN_TOLERANCES = (1e-8 + 1e-5 * 4, 2e-3, 1e-2)
+_PIN_TOLERANCE_MESSAGE = ("the integer pin has a tolerance (np.isclose or |F − round(F)| < tol): "
+                          "F_n = 2.00001 is not an integer, and IF does not fire there "
+                          "(|u| = 0.99999ϑ < ϑ); pin only exact integers, cell == F")
 
 
 #: The catalogue of simulated mistakes and what the check says about each.
@@ -313,8 +325,10 @@ def check_integrate_and_fire(
     previous cell, no guard for ``last = -1`` so that ``b[-1]`` is read, the cell before the
     first sample taken as ``cell[0]``, an integer :math:`F_n` that is not an event),
     cumulative instead of per-sample amplitudes, counts without the factor
-    :math:`\vartheta`. Cases 6–7 start with :math:`F_1 \in (0, 1)` and end on a downward
-    move of the cell, so that reading ``b[-1]`` before the first event fails.
+    :math:`\vartheta`, an integer pin with a tolerance. Cases 6–7 start with
+    :math:`F_1 \in (0, 1)` and end on a downward move of the cell, so that reading ``b[-1]``
+    before the first event fails; cases 8–9 put :math:`F_2` 10⁻⁵ and 10⁻³ above an integer
+    with the potential just inside the threshold, so that a pin with a tolerance fails.
 
     Examples
     --------
@@ -345,10 +359,19 @@ def check_integrate_and_fire(
         (-drive[::-1], 0.45, 0.25, 1.5),       # a strong leak, mostly negative
         (np.array([0.5, -1.0]), 1.0, 1.0, 0.0),  # F_1 in (0, 1), then the cell moves down
         (np.array([0.25, 0.25, 0.5, 1.0, -0.75, 0.5, -1.5]), 0.25, 0.5, 0.0),  # the same, longer
+        (np.array([3.0, -0.99999]), 1.0, 1.0, 0.0),  # F_2 = 2.00001: near an integer, no spike
+        (np.array([3.0, -0.999]), 1.0, 1.0, 0.0),    # F_2 = 2.001: the same, farther away
     ]
 
     def reference(x, threshold, dt, leak):
         return integrate_and_fire(x, threshold, dt=dt, reset="mod", leak=leak)
+
+    def pin_tolerance(args, got, expected):
+        x, threshold, dt, leak = args
+        if leak == 0 and any(_close(got, _clamp_variant(x, threshold, dt, pin_tolerance=tol))
+                             for tol in _PIN_TOLERANCES):
+            return _PIN_TOLERANCE_MESSAGE
+        return None
 
     def simulated(args, got, expected):
         for change, message in _MISTAKES:
@@ -419,5 +442,5 @@ def check_integrate_and_fire(
         return None
 
     return _compare(candidate, cases, reference,
-                    (simulated, closed_form, sign, shifted, reversed_time, skipped, memoryless,
-                     cumulative, counts))
+                    (pin_tolerance, simulated, closed_form, sign, shifted, reversed_time, skipped,
+                     memoryless, cumulative, counts))
