@@ -1,13 +1,9 @@
 """Plotting helpers whose labels carry units."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from snnlib.plotting import plot_jump_adjoint  # noqa: E402
+from snnlib.plotting import plot_jump_adjoint
 
 
 def test_plot_jump_adjoint_default_unit_is_that_of_a_trace_loss():
