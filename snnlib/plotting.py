@@ -910,11 +910,13 @@ def plot_jump_adjoint(
     smoothed: dict[str, np.ndarray],
     spikes: np.ndarray,
     zoom: tuple[float, float],
-    ylabel: str = "λ_θ (1/rad)",
+    ylabel: str = "λ_θ (1/(ms·rad))",
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
     """Left: an exact adjoint with jumps at ``spikes`` (vertical lines) and smoothed adjoints
     ``smoothed[label]`` sampled at the same times ``t`` (ms). Right: the same over ``zoom``.
+    The default unit of ``ylabel`` is that of ∂L/∂θ for a trace loss L = ½∫s² dt (trace s
+    in 1/ms, so L in 1/ms).
 
     Examples
     --------

@@ -237,3 +237,123 @@ def test_sweep_step_accepts_in_place_jump_with_copy_of_rows():
         return lam_v, lam_i
 
     assert check_sweep_step(sweep).passed
+
+
+# --- mistakes named in the third edition (referee r2, run 3 #10–14 and run 6) ------------
+
+def _decayed(lam_v, lam_i, gap, p, ratio=None):
+    g = gap[:, None]
+    a = p.tau_mem / (p.tau_mem - p.tau_syn) if ratio is None else ratio
+    A = a * lam_v
+    return lam_v * np.exp(-g / p.tau_mem), (lam_i - A) * np.exp(-g / p.tau_syn) + A * np.exp(
+        -g / p.tau_mem)
+
+
+def _strict_gap(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, li = _decayed(lam_v, lam_i, gap, p)
+    out = spike_jump(lv, li, neuron, dl, vd, p, R)
+    return np.where(gap[:, None] > 0, out, lv), li  # `>` where `≥` is meant
+
+
+def _ratio_flipped(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, li = _decayed(lam_v, lam_i, gap, p, ratio=p.tau_syn / (p.tau_syn - p.tau_mem))
+    return spike_jump(lv, li, neuron, dl, vd, p, R), li
+
+
+def _column_slip(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, li = _decayed(lam_v, lam_i, gap, p)
+    rows = np.arange(lv.shape[0])
+    bracket = dl + p.threshold * lv[rows, neuron] + np.einsum("bj,bj->b", R[neuron], lv - li)
+    out = lv.copy()
+    out[:, neuron] += bracket / (p.tau_mem * vd)  # the slip: rows missing
+    return out, li
+
+
+def _recurrent_before_decay(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, li = _decayed(lam_v, lam_i, gap, p)
+    rows = np.arange(lv.shape[0])
+    bracket = dl + p.threshold * lv[rows, neuron] + np.einsum("bj,bj->b", R[neuron],
+                                                               lam_v - lam_i)
+    out = lv.copy()
+    out[rows, neuron] += bracket / (p.tau_mem * vd)
+    return out, li
+
+
+def _reset_from_lam_i(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, li = _decayed(lam_v, lam_i, gap, p)
+    rows = np.arange(lv.shape[0])
+    bracket = dl + p.threshold * li[rows, neuron] + np.einsum("bj,bj->b", R[neuron], lv - li)
+    out = lv.copy()
+    out[rows, neuron] += bracket / (p.tau_mem * vd)
+    return out, li
+
+
+SWEEP_MISTAKES_THIRD = {
+    "`>` for `≥`: no jump where the gap is 0": _strict_gap,
+    "A = τ_syn/(τ_syn − τ_mem) is wrong": _ratio_flipped,
+    "broadcasting slip out[:, neuron] +=": _column_slip,
+    "recurrent term reads λ_V − λ_I before the decay": _recurrent_before_decay,
+    "reset term reads λ_I": _reset_from_lam_i,
+}
+
+
+@pytest.mark.parametrize("fragment", SWEEP_MISTAKES_THIRD)
+def test_sweep_step_names_third_edition_mistakes(fragment):
+    verdict = check_sweep_step(SWEEP_MISTAKES_THIRD[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_sweep_step_accepts_a_loop_over_samples():
+    def sweep(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+        lv_out, li_out = np.empty_like(lam_v), np.empty_like(lam_i)
+        a = p.tau_mem / (p.tau_mem - p.tau_syn)
+        for b in range(lam_v.shape[0]):
+            lv = lam_v[b] * np.exp(-gap[b] / p.tau_mem)
+            li = (lam_i[b] - a * lam_v[b]) * np.exp(-gap[b] / p.tau_syn) + a * lv
+            n = neuron[b]
+            lv_out[b], li_out[b] = lv, li
+            lv_out[b, n] += (dl[b] + p.threshold * lv[n] + R[n] @ (lv - li)) / (p.tau_mem * vd[b])
+        return lv_out, li_out
+
+    assert check_sweep_step(sweep).passed
+
+
+def _partly_updated(lam_v, lam_i, n, dl, vd, p, R):
+    out = lam_v.copy()
+    out[n] += dl / (p.tau_mem * vd)
+    out[n] += (p.threshold * out[n] + R[n] @ (out - lam_i)) / (p.tau_mem * vd)
+    return out
+
+
+def _tau_multiplied(lam_v, lam_i, n, dl, vd, p, R):
+    out = lam_v.copy()
+    out[n] += (dl + p.threshold * lam_v[n] + R[n] @ (lam_v - lam_i)) * p.tau_mem / vd
+    return out
+
+
+def _subtracted(lam_v, lam_i, n, dl, vd, p, R):
+    out = lam_v.copy()
+    out[n] -= (dl + p.threshold * lam_v[n] + R[n] @ (lam_v - lam_i)) / (p.tau_mem * vd)
+    return out
+
+
+def _skips_self(lam_v, lam_i, n, dl, vd, p, R):
+    others = np.arange(lam_v.size) != n
+    out = lam_v.copy()
+    out[n] += (dl + p.threshold * lam_v[n] + R[n][others] @ (lam_v - lam_i)[others]) / (
+        p.tau_mem * vd)
+    return out
+
+
+SPIKE_JUMP_MISTAKES_THIRD = {
+    "partly updated λ_V": _partly_updated,
+    "τ_mem multiplies the bracket": _tau_multiplied,
+    "whole jump is subtracted": _subtracted,
+    "skips j = n": _skips_self,
+}
+
+
+@pytest.mark.parametrize("fragment", SPIKE_JUMP_MISTAKES_THIRD)
+def test_spike_jump_names_third_edition_mistakes(fragment):
+    verdict = check_spike_jump(SPIKE_JUMP_MISTAKES_THIRD[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message

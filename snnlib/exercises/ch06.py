@@ -27,9 +27,11 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         + \sum_j R_{nj}\bigl(\lambda_{V,j}^+ - \lambda_{I,j}\bigr)\Bigr].
 
     Named mistakes: a jump in other neurons, a missing recurrent term, a transposed R, the
-    sign of :math:`(\lambda_I - \lambda_V)`, a missing reset term, a missing
-    :math:`\tau_\mathrm{mem}`, :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}`, the
-    sign of :math:`\partial L/\partial t_k`.
+    sign of :math:`(\lambda_I - \lambda_V)`, a recurrent sum that skips :math:`j = n`, a bracket
+    read from a partly updated :math:`\lambda_V`, a missing reset term, a missing
+    :math:`\tau_\mathrm{mem}`, :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}`,
+    :math:`\tau_\mathrm{mem}` multiplied instead of divided, the sign of
+    :math:`\partial L/\partial t_k`, the whole jump subtracted.
 
     Examples
     --------
@@ -72,6 +74,16 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         if _close(got, reference(lam_v, lam_i, n, dl, vd, params, -R)):
             return ("the sign of (λ_I − λ_V) is wrong: the recurrent term is "
                     "Σ_j R_nj (λ_V,j⁺ − λ_I,j)")
+        if _close(got, reference(lam_v, lam_i, n, dl, vd, params, R - np.diag(np.diag(R)))):
+            return ("the recurrent sum skips j = n: a self-connection R_nn is a recurrent "
+                    "input like any other")
+        partly = lam_v.copy()  # the bracket read after part of the jump was added
+        partly[n] += dl / (params.tau_mem * vd)
+        partly[n] += (params.threshold * partly[n] + R[n] @ (partly - lam_i)) / (params.tau_mem
+                                                                                 * vd)
+        if _close(got, partly):
+            return ("the bracket reads a partly updated λ_V: every term of the bracket uses "
+                    "λ_V⁺, the value before the jump is added")
         return None
 
     def reset_term(args, got, expected):
@@ -86,7 +98,9 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         lam_v, n, params = args[0], args[2], args[5]
         bracket = (expected[n] - lam_v[n]) * params.tau_mem
         for factor, message in ((1.0, "the factor 1/τ_mem is missing"),
-                                (1.0 / params.tau_syn, "τ_syn in place of τ_mem")):
+                                (1.0 / params.tau_syn, "τ_syn in place of τ_mem"),
+                                (params.tau_mem, "τ_mem multiplies the bracket instead of "
+                                                 "dividing it: the factor is 1/(τ_mem V̇⁻)")):
             changed = expected.copy()
             changed[n] = lam_v[n] + bracket * factor
             if _close(got, changed):
@@ -99,6 +113,10 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         flipped[n] -= 2 * dl / (params.tau_mem * vd)
         if _close(got, flipped):
             return "∂L/∂t_k enters with the wrong sign"
+        subtracted = expected.copy()
+        subtracted[n] = 2 * args[0][n] - expected[n]
+        if _close(got, subtracted):
+            return "the whole jump is subtracted: λ_V,n⁻ = λ_V,n⁺ + [ … ]/(τ_mem V̇⁻)"
         return None
 
     return _compare(candidate, cases, reference,
@@ -113,7 +131,8 @@ def _decay(lam_v, lam_i, gap, p, mistake=None):
     em, es = np.exp(-gap / tm), np.exp(-gap / ts)
     if mistake == "exponentials":
         em, es = es, em
-    factor = {"sign": -1.0, "tau_syn": ts / tm, "unit": (tm - ts) / tm}.get(mistake, 1.0)
+    factor = {"sign": -1.0, "tau_syn": ts / tm, "unit": (tm - ts) / tm,
+              "ratio": -ts / tm}.get(mistake, 1.0)  # "ratio": A = τ_syn/(τ_syn − τ_mem)
     a = factor * tm / (tm - ts) * lam_v
     if mistake == "uncoupled":
         return lam_v * em, lam_i * es
@@ -126,15 +145,23 @@ def _decay(lam_v, lam_i, gap, p, mistake=None):
     return lam_v * em, (lam_i - a) * es + a * em
 
 
-def _jump(lam_v, lam_i, neuron, dl, vd, p, R, *, reset=1.0, tau=None, every=False):
-    """:func:`spike_jump`, or a mistaken one (reset term, time constant, all neurons)."""
+def _jump(lam_v, lam_i, neuron, dl, vd, p, R, *, reset=1.0, tau=None, every=False,
+          reset_from=None, recurrent_from=None, columns=False):
+    """:func:`spike_jump`, or a mistaken one (reset term, time constant, all neurons, the
+    reset read from ``reset_from``, the recurrent bracket from the pair ``recurrent_from``,
+    or the ``out[:, neuron] +=`` slip)."""
     rows = np.arange(lam_v.shape[0])
-    bracket = dl + reset * p.threshold * lam_v[rows, neuron] \
-        + np.einsum("bj,bj->b", R[neuron], lam_v - lam_i)
+    reset_v = lam_v if reset_from is None else reset_from
+    rec_v, rec_i = (lam_v, lam_i) if recurrent_from is None else recurrent_from
+    bracket = dl + reset * p.threshold * reset_v[rows, neuron] \
+        + np.einsum("bj,bj->b", R[neuron], rec_v - rec_i)
     step = bracket / ((p.tau_mem if tau is None else tau) * vd)
     out = lam_v.copy()
     if every:
         return out + step[:, None]
+    if columns:
+        out[:, neuron] += step
+        return out
     out[rows, neuron] += step
     return out
 
@@ -159,13 +186,16 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     :math:`\tau_\mathrm{syn} > \tau_\mathrm{mem}`. Named mistakes, in the decay: propagation
     forwards in time, swapped time constants, swapped exponentials, the sign of the coupling
     term, a dropped :math:`\lambda_V \to \lambda_I` coupling or factor :math:`A`,
-    :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}` in :math:`A`, a wrong constant
+    :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}` in :math:`A`,
+    :math:`A = \tau_\mathrm{syn}/(\tau_\mathrm{syn} - \tau_\mathrm{mem})`, a wrong constant
     :math:`B`, the in-place slip of decaying :math:`\lambda_V` before :math:`\lambda_I` reads it, a
     gap broadcast over neurons instead of samples; in the order: the jump taken before the decay;
     in the jump: a transposed R, the sign of :math:`(\lambda_V - \lambda_I)`, a missing recurrent
     or reset term, the sign of :math:`\partial L/\partial t_k`, a dropped or squared
     :math:`1/\dot V^-`, a missing :math:`1/\tau_\mathrm{mem}` or :math:`\tau_\mathrm{syn}` in its
-    place, the jump given to neuron ± 1 (off by one) or to every neuron, λ_I changed at the spike.
+    place, the jump given to neuron ± 1 (off by one) or to every neuron, the broadcasting slip
+    ``out[:, neuron] +=``, no jump at a zero gap (``>`` for ``≥``), the recurrent term read before
+    the decay, the reset term read from :math:`\lambda_I`, λ_I changed at the spike.
 
     Examples
     --------
@@ -204,7 +234,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
         return pair(sweep_step)(lam_v, lam_i, gap, neuron, dl, vd, p, R)
 
     def variant(args, mistake=None, R=None, broadcast=False, jump_first=False, shift=0,
-                dl_sign=1.0, vd_power=1.0, **jump):
+                dl_sign=1.0, vd_power=1.0, strict_gap=False, undecayed=False, reset_i=False,
+                **jump):
         lam_v, lam_i, gap, neuron, dl, vd, p, R0 = args
         R = R0 if R is None else R
         if broadcast:
@@ -218,7 +249,13 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             return np.stack(_decay(lv, lam_i, g, p))
         lv, li = _decay(lam_v, lam_i, g, p, mistake)
         n = lam_v.shape[1]
+        if undecayed:
+            jump["recurrent_from"] = (lam_v, lam_i)
+        if reset_i:
+            jump["reset_from"] = li
         out = _jump(lv, li, (neuron + shift) % n, dl_sign * dl, vd ** vd_power, p, R, **jump)
+        if strict_gap:  # `gap > 0` where `gap >= 0` is meant: no jump at a zero gap
+            out = np.where(gap[:, None] > 0, out, lv)
         return np.stack([out, li])
 
     def matches(got, other):
@@ -235,6 +272,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ("uncoupled", "the coupling of λ_I to λ_V is dropped: τ_syn λ_I' = −λ_I + λ_V "
                           "carries λ_V into λ_I"),
             ("tau_syn", "τ_syn in place of τ_mem in the coupling factor A = τ_mem/(τ_mem − τ_syn)"),
+            ("ratio", "A = τ_syn/(τ_syn − τ_mem) is wrong: the e^{−g/τ_mem} terms give "
+                      "−Aτ_syn/τ_mem = −A + 1, so A = τ_mem/(τ_mem − τ_syn)"),
             ("unit", "the factor A = τ_mem/(τ_mem − τ_syn) of the coupling is dropped"),
             ("constant", "the constant of the λ_I solution is wrong: B = λ_I − A λ_V (from g = 0)"),
             ("in place", "in-place slip: λ_I is computed from λ_V after λ_V was already decayed; "
@@ -274,6 +313,13 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ({"tau": p.tau_syn}, "τ_syn in place of τ_mem in the jump"),
             ({"every": True}, "the jump is added to every neuron: only λ_V of the neuron that "
                               "fires jumps"),
+            ({"columns": True}, "broadcasting slip out[:, neuron] += …: it adds sample b's jump "
+                                "to column neuron[b] of every sample; index out[rows, neuron]"),
+            ({"strict_gap": True}, "`>` for `≥`: no jump where the gap is 0; two spikes at one "
+                                   "instant each jump"),
+            ({"undecayed": True}, "the recurrent term reads λ_V − λ_I before the decay: the jump "
+                                  "at t_k needs them at t_k, after the gap"),
+            ({"reset_i": True}, "the reset term reads λ_I: it is ϑ λ_V,n⁺, not ϑ λ_I,n"),
         ):
             if matches(got, variant(args, **options)):
                 return message
