@@ -189,7 +189,7 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return None
 
     def firing_count(args, got, expected):
-        t, labels, t_max, tau0, tau1, alpha = args
+        t, labels, t_max, _, tau1, alpha = args
         fired = np.isfinite(t)
         rows = np.arange(len(labels))
         silent_label = ~fired[rows, labels]
@@ -345,8 +345,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return (f"{part} differs from snnlib: largest error {error.max():.3g} relative to each "
                 f"entry's scale (tolerance 1e-10)")
 
-    hints = (latest_shift, firing_count, label_off_by_one, not_finite, silent_as_infinite, constants, label_at_t_max, sign, tau1,
-             tau0_for_tau1, label_term, every_output,
+    hints = (latest_shift, firing_count, label_off_by_one, not_finite, silent_as_infinite,
+             constants, label_at_t_max, sign, tau1, tau0_for_tau1, label_term, every_output,
              batch_axis, silent, logits, temperature, underflow, factor, which)
 
     def unscale(hint):
