@@ -214,3 +214,59 @@ def test_first_spike_loss_names_more_slips(wrong, fragment):
     verdict = check_first_spike_loss(wrong)
     assert not verdict.passed
     assert fragment in verdict.message, verdict.message
+
+
+def _shift_latest(t, labels, t_max, tau0, tau1, alpha):
+    """Log-sum-exp shifted by the row's latest spike: right until the spread exceeds 709 τ₀."""
+    fired = np.isfinite(t)
+    te = np.where(fired, t, t_max)
+    rows = np.arange(len(labels))
+    shift = te.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(-(te - shift) / tau0)
+        s = e.sum(axis=1, keepdims=True)
+        ty = te[rows, labels]
+        loss = (ty - shift[:, 0]) / tau0 + np.log(s[:, 0]) + alpha * np.expm1(ty / tau1)
+        grad = -e / s / tau0
+    grad[rows, labels] += 1 / tau0 + alpha / tau1 * np.exp(ty / tau1)
+    label_fired = fired[rows, labels]
+    loss = np.where(label_fired, loss, np.log(t.shape[1]) + alpha * np.expm1(t_max / tau1))
+    return loss, np.where(fired & label_fired[:, None], grad, 0.0)
+
+
+def _k_firing(t, labels, t_max, tau0, tau1, alpha):       # log K with K = outputs that fire
+    return _loss(t, labels, t_max, tau0, tau1, alpha, silent_cost=lambda t, t_max, alpha, tau1:
+                 np.log(np.isfinite(t).sum(axis=1)) + alpha * np.expm1(t_max / tau1))
+
+
+def _log3(t, labels, t_max, tau0, tau1, alpha):           # log 3 hard-coded for log K
+    return _loss(t, labels, t_max, tau0, tau1, alpha, silent_cost=lambda t, t_max, alpha, tau1:
+                 np.log(3.0) + alpha * np.expm1(t_max / tau1))
+
+
+def _label_off_by_one(t, labels, t_max, tau0, tau1, alpha):
+    return _loss(t, (labels + 1) % t.shape[1], t_max, tau0, tau1, alpha)
+
+
+@pytest.mark.parametrize(("wrong", "fragment"), [
+    (_shift_latest, "shift by the earliest spike (the row's minimum), not the latest"),
+    (_k_firing, "not the number that fire"),
+    (_log3, "costs the constant log K"),
+    (_label_off_by_one, "label index is off by one"),
+])
+def test_first_spike_loss_names_shift_count_and_index_slips(wrong, fragment):
+    with np.errstate(divide="ignore"):
+        verdict = check_first_spike_loss(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_latest_shift_is_wrong_only_for_a_wide_spread():
+    """The case that catches it: spikes at 1 ms and at t_max = 500 ms, τ₀ = 0.5 ms."""
+    t, labels = np.array([[1.0, np.inf]]), np.array([0])
+    loss, _ = _shift_latest(t, labels, 500.0, 0.5, 6.4, 0.003)
+    assert not np.isfinite(loss[0])
+    assert np.isfinite(first_spike_cross_entropy(t, labels, 500.0).loss[0])
+    t = np.array([[5.0, 99.0, np.inf]])
+    np.testing.assert_allclose(_shift_latest(t, labels, 100.0, 0.5, 6.4, 0.003)[1],
+                               first_spike_cross_entropy(t, labels, 100.0).dloss_dt, rtol=1e-12)

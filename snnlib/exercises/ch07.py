@@ -100,7 +100,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
 
     The cases include silent neurons, a silent label, a whole silent row, ties (equal spike
     times), a label that fires exactly at ``t_max``, constants other than the defaults and
-    spikes so late that :math:`e^{-t/\tau_0}` underflows.
+    spikes so late that :math:`e^{-t/\tau_0}` underflows, and rows whose spikes lie more than
+    :math:`709\,\tau_0` apart, where a shift by the row's latest spike overflows.
 
     Examples
     --------
@@ -130,6 +131,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         (other_t, rng.integers(0, 4, 8), 60.0, 2.0, 10.0, 0.01),
         (np.array([[400.0, 401.0, 430.0], [450.0, 420.0, inf]]), np.array([0, 1]),
          500.0, 0.5, 6.4, 0.003),
+        (np.array([[1.0, inf], [1.0, 400.0], [400.0, 1.0], [400.0, 400.0]]),
+         np.array([0, 1, 0, 1]), 500.0, 0.5, 6.4, 0.003),
     ]
     unscaled = _first_spike_loss_reference
 
@@ -173,6 +176,45 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return ("nan or inf where a neuron is silent: a +inf spike time must not enter the "
                 "arithmetic (inf − inf, 0·inf); read it as t_max, give it derivative 0, "
                 "and give a silent label the constant cost")
+
+    def latest_shift(args, got, expected):
+        t, _, t_max, tau0 = args[:4]
+        te = np.where(np.isfinite(t), t, t_max)
+        wide = (te.max(axis=1) - te.min(axis=1)) / tau0 > 709.0     # e^709 is near overflow
+        bad = ~np.isfinite(got).all(axis=1)
+        if bad.any() and not bad[~wide].any() and _close(got[~bad], expected[~bad]):
+            return ("shift by the earliest spike (the row's minimum), not the latest: "
+                    "e^(−(t − t_last)/τ₀) overflows when a row's spikes lie more than 709 τ₀ "
+                    "apart")
+        return None
+
+    def firing_count(args, got, expected):
+        t, labels, t_max, _, tau1, alpha = args
+        fired = np.isfinite(t)
+        rows = np.arange(len(labels))
+        silent_label = ~fired[rows, labels]
+        if np.unique(fired.sum(axis=1)[silent_label]).size < 2:    # a constant would match too
+            return None
+        with np.errstate(divide="ignore"):
+            wrong = np.log(fired.sum(axis=1)[silent_label]) + alpha * np.expm1(t_max / tau1)
+        loss = got[silent_label, 0]
+        finite = np.isfinite(wrong)
+        if (np.array_equal(np.isfinite(loss), finite) and np.all(loss[~finite] == wrong[~finite])
+                and _close(loss[finite], wrong[finite])
+                and not _close(wrong, expected[silent_label, 0])):
+            return ("the silent cost's K is the number of outputs, t.shape[1] (as if all of "
+                    "them fired at t_max), not the number that fire: a silent row gives "
+                    "log 0 = −inf")
+        return None
+
+    def label_off_by_one(args, got, expected):
+        t, labels = args[:2]
+        for step in (1, -1):
+            shifted = (labels + step) % t.shape[1]
+            if _close(got, unscaled(t, shifted, *args[2:])):
+                return ("the label index is off by one: the label's spike is t[rows, labels], "
+                        "not a neighbour's")
+        return None
 
     def silent_as_infinite(args, got, expected):
         t, labels, t_max, tau0, tau1, alpha = args
@@ -303,8 +345,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return (f"{part} differs from snnlib: largest error {error.max():.3g} relative to each "
                 f"entry's scale (tolerance 1e-10)")
 
-    hints = (not_finite, silent_as_infinite, constants, label_at_t_max, sign, tau1,
-             tau0_for_tau1, label_term, every_output,
+    hints = (latest_shift, firing_count, label_off_by_one, not_finite, silent_as_infinite,
+             constants, label_at_t_max, sign, tau1, tau0_for_tau1, label_term, every_output,
              batch_axis, silent, logits, temperature, underflow, factor, which)
 
     def unscale(hint):
