@@ -682,8 +682,9 @@ def plot_burst(
     Examples
     --------
     >>> ax = plot_burst(4.2, 10.0, LIFParams(), 200.0)
-    >>> ax.get_title()
-    'r = 4.2 (τ_s r / τ_m ϑ = 1.05), w = 10: 16 spikes, the last at 58.9 ms'
+    >>> print(ax.get_title())
+    r = 4.2 (τ_s r / τ_m ϑ = 1.05), w = 10:
+    16 spikes, the last at 58.9 ms
     """
     ax = _axes(ax, figsize=(7.0, 3.4))
     p = params
@@ -698,18 +699,19 @@ def plot_burst(
             window *= 0.8
     times = out.times[0][np.isfinite(out.times[0])]
     ratio = p.tau_syn * recurrent_weight / (p.tau_mem * p.threshold)
-    head = f"r = {recurrent_weight:.3g} (τ_s r / τ_m ϑ = {ratio:.3g}), w = {input_weight:.3g}"
+    # two lines, so that the longest outcome fits the figure's width
+    head = f"r = {recurrent_weight:.3g} (τ_s r / τ_m ϑ = {ratio:.3g}), w = {input_weight:.3g}:\n"
     if window < t_max:
-        ax.set_title(f"{head}: more than {max_spikes} spikes before {window / 0.8:.0f} ms "
+        ax.set_title(f"{head}more than {max_spikes} spikes before {window / 0.8:.0f} ms "
                      "(SpikeLimitError)")
         ax.axvspan(window, t_max, color="0.9", lw=0)
     elif times.size and times[-1] > 0.95 * t_max:
-        ax.set_title(f"{head}: {times.size} spikes, still firing at the window's end")
+        ax.set_title(f"{head}{times.size} spikes, still firing at the window's end")
     elif times.size:
-        ax.set_title(f"{head}: {times.size} spike{'s' * (times.size > 1)}, the last at "
+        ax.set_title(f"{head}{times.size} spike{'s' * (times.size > 1)}, the last at "
                      f"{times[-1]:.1f} ms")
     else:
-        ax.set_title(f"{head}: no spike")
+        ax.set_title(f"{head}no spike")
     ax.step(np.concatenate(([0.0], times, [window])),
             np.concatenate(([0], np.arange(1, times.size + 1), [times.size])), where="post",
             color="C0", label="spikes so far, N(t)")

@@ -48,6 +48,15 @@ WRONG_STEPS = {
         I0 * np.exp(-s / p.tau_syn)),
     "current's term is dropped": lambda V0, I0, s, p: (V0 * np.exp(-s / p.tau_mem),
                                                        I0 * np.exp(-s / p.tau_syn)),
+    # the time constants swapped in the exponents only, b kept
+    "swapped in the exponents": lambda V0, I0, s, p: (
+        (V0 - p.tau_syn * I0 / (p.tau_syn - p.tau_mem)) * np.exp(-s / p.tau_syn)
+        + p.tau_syn * I0 / (p.tau_syn - p.tau_mem) * np.exp(-s / p.tau_mem),
+        I0 * np.exp(-s / p.tau_syn)),
+    "held at I0": lambda V0, I0, s, p: (I0 + (V0 - I0) * np.exp(-s / p.tau_mem),
+                                        I0 * np.exp(-s / p.tau_syn)),
+    # one array (right values) where the contract asks for the pair (V, I)
+    "not the pair (V, I): return V, I": lambda V0, I0, s, p: np.stack(good_step(V0, I0, s, p)),
 }
 
 
@@ -80,11 +89,18 @@ def test_lif_step_names_mistakes(fragment):
 def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="rising",
                   b_factor=None,
                   swap=False, a_is_V0=False, held=False, no_current=False, refine=True,
-                  none=np.inf):
-    """A vectorized bisection solution; the keywords switch on one typical mistake each."""
+                  none=np.inf, drop_b_term=None, threshold=None):
+    """A vectorized bisection solution; the keywords switch on one typical mistake each.
+
+    ``ge=None``: no branch for V0 ≥ ϑ at all. ``drop_b_term``: V = a·exp(−s/τ_mem) with
+    a = V0 − b, the peak s* computed from the correct a and b ("in V") or b dropped
+    before s* as well ("everywhere"). ``bracket_end="max"``: duration.max() for every
+    neuron. ``threshold``: a hard-coded threshold in place of params.threshold."""
 
     def first_crossing(V0, I0, duration, params):
         tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+        if threshold is not None:
+            th = threshold
         if swap:
             tm, ts = ts, tm
         b = ts * I0 / (ts - tm) * (1.0 if b_factor is None else b_factor(params))
@@ -95,8 +111,12 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
                 return I0 + (V0 - I0) * np.exp(-s / tm)
             if no_current:
                 return V0 * np.exp(-s / tm)
+            if drop_b_term:
+                return a * np.exp(-s / tm)
             return a * np.exp(-s / tm) + b * np.exp(-s / ts)
 
+        if drop_b_term == "everywhere":
+            b = 0.0 * b
         with np.errstate(divide="ignore", invalid="ignore"):
             s_star = np.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm)
         if held or no_current:  # V has no extremum
@@ -105,9 +125,11 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
             inside = (s_star > 0) & (s_star < duration)  # NaN compares false
         elif bracket_end == "unclipped":
             inside = s_star > 0
+        elif bracket_end == "max":
+            inside = (s_star > 0) & (s_star < duration)
         else:  # "duration"
             inside = np.zeros(V0.shape, bool)
-        hi = np.where(inside, s_star, duration)
+        hi = np.where(inside, s_star, duration.max() if bracket_end == "max" else duration)
         # rising at s = 0 by the derivative of the (possibly wrong) formula itself, or by
         # the solution's test I0 > V0
         if rising_test == "I0 > V0":
@@ -134,6 +156,8 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
         else:  # one secant step between the bracket's ends
             with np.errstate(divide="ignore", invalid="ignore"):
                 s = lo + (th - V(lo)) / (V(hi) - V(lo)) * (hi - lo)
+        if ge is None:
+            return np.where(crosses, s, none)
         at_threshold = V0 >= th if ge else V0 > th
         return np.where(at_threshold, 0.0, np.where(crosses, s, none))
 
@@ -199,23 +223,33 @@ def in_place_crossing(V0, I0, duration, params):
 
 WRONG_CROSSINGS = {
     "compare with ≥, not >": make_crossing(ge=False),
+    "the branch V0 ≥ ϑ → s = 0 is missing": make_crossing(ge=None),
+    "hard-coded as 1.0": make_crossing(threshold=1.0),
     "wrong bracket end": make_crossing(bracket_end="duration"),
     "clip the bracket at the duration": make_crossing(bracket_end="unclipped"),
+    "duration.max()": make_crossing(bracket_end="max"),  # a broadcasting slip
     "downward crossing": make_crossing(piece="falling"),
     "swapped": make_crossing(swap=True),
     "sign of b": make_crossing(b_factor=lambda p: -1.0),
     # with the solution's rising test I0 > V0 a flipped b never rises to ϑ: no crossing at
-    # all, the same answer as a dropped current term or a = V0, so all three are named
+    # all, the same answer as the whole current term dropped or a = V0, so all three are
+    # named
     "is the sign of b flipped": make_crossing(b_factor=lambda p: -1.0, rising_test="I0 > V0"),
     "grid search": grid_crossing(1000),
     "sampled maximum": grid_crossing(200_000),
     "τ_mem in b's numerator": make_crossing(b_factor=lambda p: p.tau_mem / p.tau_syn),
     "a = V0 instead of V0 − b": make_crossing(a_is_V0=True),
     "held at I0": make_crossing(held=True),
-    "b·exp(−s/τ_syn) dropped": make_crossing(no_current=True),
+    "whole current term dropped (V = V0·exp(−s/τ_mem)": make_crossing(no_current=True),
     "not refined": make_crossing(refine=False),
     "NaN": make_crossing(none=np.nan),
 }
+# the term b·exp(−s/τ_syn) dropped with a = V0 − b kept: V(0) = V0 − b, a "crossing" at s ≈ 0
+# (in V only, or also in the peak s*, which then does not exist); the same fragment for both
+DROPPED_B_TERM = {"in V": make_crossing(drop_b_term="in V"),
+                  "everywhere, rising if I0 > V0": make_crossing(drop_b_term="everywhere",
+                                                                 rising_test="I0 > V0")}
+# dropped throughout and rising judged by the slope −a/τ_mem of the wrong V: no crossing at all
 
 
 @pytest.mark.parametrize("candidate", [make_crossing(), brentq_crossing, in_place_crossing],
@@ -241,3 +275,26 @@ def test_first_crossing_not_implemented_and_math_exp():
 
     assert "not implemented yet" in check_first_crossing(stub).message
     assert "use np.exp" in check_first_crossing(scalar).message
+
+
+@pytest.mark.parametrize("where", sorted(DROPPED_B_TERM))
+def test_first_crossing_names_the_dropped_b_term(where):
+    verdict = check_first_crossing(DROPPED_B_TERM[where])
+    assert not verdict.passed
+    assert "the term b·exp(−s/τ_syn) is dropped, so V(0) = a = V0 − b" in verdict.message, \
+        verdict.message
+    assert "Four mistakes" not in verdict.message  # it finds crossings, at s ≈ 0
+
+
+def test_first_crossing_no_crossing_message_names_only_mistakes_without_crossings():
+    """The four mistakes the "no crossing" message names really find none on case 1 (where
+    the check stops for them)."""
+    from snnlib.exercises.ch04 import _first_crossing_cases
+    named = [make_crossing(b_factor=lambda p: -1.0, rising_test="I0 > V0"),
+             make_crossing(no_current=True), make_crossing(a_is_V0=True),
+             make_crossing(drop_b_term="everywhere")]
+    V0, I0, duration, params = _first_crossing_cases()[0]
+    for candidate in named:
+        got = candidate(V0.copy(), I0.copy(), duration.copy(), params)
+        assert not (np.isfinite(got) & (V0 < params.threshold)).any()
+        assert "Four mistakes" in check_first_crossing(candidate).message

@@ -214,6 +214,33 @@ def test_burst_explorer():
     assert "still firing at the window's end" in ax.get_title()
 
 
+def test_burst_titles_fit_every_frame(monkeypatch):
+    """Every title of chapter 4's 30 burst frames (200 ms, as the chapter draws them) lies
+    inside its figure at the frames' resolution: the longest outcomes ("still firing at the
+    window's end", "SpikeLimitError") once ran past the figure's edge."""
+    import snnlib.widgets
+    from snnlib.plotting import plot_burst
+    from snnlib.widgets import FRAME_DPI
+    seen, outside = [], []
+
+    def measured(r, w, *args, **kwargs):
+        ax = plot_burst(r, w, *args, **kwargs)
+        fig = ax.figure
+        fig.set_dpi(FRAME_DPI)
+        fig.canvas.draw()
+        box, frame = ax.title.get_window_extent(), fig.bbox
+        seen.append((r, w))
+        if not (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                and box.y1 <= frame.y1):
+            outside.append((r, w, ax.get_title()))
+        return ax
+
+    monkeypatch.setattr(snnlib.widgets, "plot_burst", measured)
+    burst_explorer(LIFParams(), 200.0)  # every frame the chapter saves
+    assert len(set(seen)) == 30  # and the still for print, one of them again
+    assert not outside, outside
+
+
 def test_yinyang_decision_explorer_marks_point_class_and_answer():
     weights = [np.full((5, 4), 3.0), np.full((4, 3), 3.0)]
     ex = yinyang_decision_explorer(weights, LIFParams(), 50.0, resolution=10,

@@ -3,7 +3,10 @@ crossing between two events (the bracketed crossing of :mod:`snnlib.lif`)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from dataclasses import replace
+from itertools import product
 
 import numpy as np
 from scipy.optimize import brentq
@@ -50,10 +53,13 @@ def check_lif_step(
     :math:`V = a e^{-s/\tau_m} + b e^{-s/\tau_s}`, :math:`b = \tau_s I_0/(\tau_s - \tau_m)`,
     :math:`a = V_0 - b`, :math:`I = I_0 e^{-s/\tau_s}` (chapter 4's warm-up).
 
-    Names these mistakes: V and I returned as (I, V); a = V0 instead of V0 − b; V wrong at
-    s = 0; the term b·exp(−s/τ_syn) or the whole current term dropped; a current that decays
-    with the wrong time constant; swapped time constants; the sign of b flipped; τ_mem in
-    b's numerator; one Euler step instead of the exact solution; ``math.exp`` on arrays.
+    Names these mistakes: V and I returned as (I, V); one stacked array instead of the pair
+    (the contract is a pair, ``return V, I``; a list of two is accepted); a = V0 instead of
+    V0 − b; V wrong at s = 0; the term b·exp(−s/τ_syn) or the whole current term dropped; a
+    current that decays with the wrong time constant; V driven by a current held at I0;
+    swapped time constants (everywhere, or only in the exponents); the sign of b flipped;
+    τ_mem in b's numerator; one Euler step instead of the exact solution; ``math.exp`` on
+    arrays.
 
     Examples
     --------
@@ -87,6 +93,13 @@ def check_lif_step(
             return message if _close(got[0], formula(V0, I0, s, p)) else None
         return hint
 
+    def held_in_V(args, got, expected):
+        V0, I0, s, p = args
+        if _close(got[0], I0 + (V0 - I0) * np.exp(-s / p.tau_mem)):
+            return ("V follows a current held at I0 (V = I0 + (V0 − I0)·exp(−s/τ_mem)): the "
+                    "current decays, so V = a·exp(−s/τ_mem) + b·exp(−s/τ_syn)")
+        return None
+
     def pair_swapped(args, got, expected):
         if _close(got[::-1], expected):
             return "returned (I, V): return the pair in the order (V, I)"
@@ -107,6 +120,11 @@ def check_lif_step(
                 "input): V = a·exp(−s/τ_mem) + b·exp(−s/τ_syn) with a = V0 − b"),
         variant(lambda V0, I0, s, p: _closed_form(V0, I0, s, p.tau_syn, p.tau_mem),
                 "τ_mem and τ_syn are swapped in V"),
+        variant(lambda V0, I0, s, p: (V0 - b_of(I0, p)) * np.exp(-s / p.tau_syn)
+                + b_of(I0, p) * np.exp(-s / p.tau_mem),
+                "τ_mem and τ_syn are swapped in the exponents: a decays with τ_mem, "
+                "b with τ_syn"),
+        held_in_V,
         variant(lambda V0, I0, s, p: _closed_form(V0, -I0, s, p.tau_mem, p.tau_syn),
                 "the sign of b is flipped: b = τ_syn·I0/(τ_syn − τ_mem), which for I0 > 0 is "
                 "negative when τ_syn < τ_mem"),
@@ -120,6 +138,12 @@ def check_lif_step(
     )
     def as_pair(*args):
         out = _scalar_math(candidate)(*args)
+        if isinstance(out, np.ndarray) and out.ndim == np.ndim(args[0]) + 1 \
+                and out.shape[0] == 2:
+            V, I = _reference_lif_step(*copy.deepcopy(args))
+            right = "with the right values " if _close(out, np.stack([V, I])) else ""
+            raise TypeError(f"returned one array of shape {out.shape} {right}(np.stack or "
+                            "np.array of V and I?), not the pair (V, I): return V, I")
         return tuple(out) if isinstance(out, list) and len(out) == 2 else out
 
     return _named(candidate, _compare(_stacked(as_pair), cases, _reference_lif_step, hints))
@@ -165,6 +189,32 @@ def _matches(got: np.ndarray, other: np.ndarray) -> bool:
                                                   atol=1e-9))
 
 
+def _bracketed(V0: np.ndarray, I0: np.ndarray, duration: np.ndarray, p: LIFParams,
+               end: float, inside_by_end: bool = False) -> np.ndarray:
+    """The solution's algorithm with one duration ``end`` in place of each neuron's own: the
+    rising piece ends at s* if s* lies inside ``[0, duration]`` (or ``[0, end]`` with
+    ``inside_by_end``), else at ``end``; the crossing on ``[0, hi]`` by bisection if
+    V(hi) ≥ ϑ, else ``_NONE`` (only to recognise broadcasting slips)."""
+    tm, ts, th = p.tau_mem, p.tau_syn, p.threshold
+    b = ts * I0 / (ts - tm)
+    a = V0 - b
+
+    def V(s):
+        return a * np.exp(-s / tm) + b * np.exp(-s / ts)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s_star = np.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm)
+    inside = (s_star > 0) & (s_star < (end if inside_by_end else duration))
+    hi = np.where(inside, s_star, end).astype(float)
+    crosses = (I0 > V0) & (V(hi) >= th)
+    lo = np.zeros_like(hi)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        below = V(mid) < th
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return np.where(V0 >= th, 0.0, np.where(crosses, hi, _NONE))
+
+
 def _grazing_weight(p: LIFParams) -> float:
     """The weight w* of one input from rest whose peak just touches ϑ: ϑ/κ(s*), with
     s* = ln(τ_m/τ_s)/(1/τ_s − 1/τ_m) (chapter 4, ex-threshold-weight)."""
@@ -182,10 +232,11 @@ def _first_crossing_cases() -> list[tuple]:
               rng.uniform(-12.0, 12.0, 60) * params.threshold,
               rng.choice([0.5, 2.0, 5.0, 40.0], 60), params) for params in (p, q)]
     cases += [
-        # ties: V0 exactly at ϑ (falling and rising), zero duration, I0 = V0, at rest
-        (np.array([1.0, 1.0, 1.0, 0.5, 0.0, 0.3, 0.3]),
-         np.array([0.5, 3.0, 1.0, 3.0, 0.0, 0.3, 20.0]),
-         np.array([10.0, 10.0, 0.0, 0.0, 10.0, 10.0, 10.0]), p),
+        # ties: V0 exactly at ϑ (falling and rising), zero duration, I0 = V0, at rest; and
+        # V0 above ϑ (falling and rising)
+        (np.array([1.0, 1.0, 1.0, 0.5, 0.0, 0.3, 0.3, 1.2, 1.2]),
+         np.array([0.5, 3.0, 1.0, 3.0, 0.0, 0.3, 20.0, 0.5, 3.0]),
+         np.array([10.0, 10.0, 0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 10.0]), p),
         # one input from rest near the critical weight w*: crosses up and back down before
         # the interval ends (V(duration) < ϑ), or peaks after the interval ends
         (np.zeros(6), w_star * np.array([1.0 + 1e-6, 1.05, 1.5, 3.0, 1.5, 0.99]),
@@ -216,14 +267,18 @@ def check_first_crossing(
     (τ_syn < τ_mem and τ_syn > τ_mem), and grazing crossings from rest at w*(1 + 10⁻⁹) and
     w*(1 + 10⁻¹¹), above ϑ for 8.9·10⁻⁴ and 8.9·10⁻⁵ ms only: a grid search needs a step
     below that (over 3·10⁵ points on 30 ms) to see them. Names these mistakes: a grid
-    search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ;
-    the bracket ended at the interval's end instead of at the peak (a crossing followed by
-    a fall is missed); the bracket not clipped at the interval's end; the second (downward)
-    crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the current
-    held at I0; no crossing found at all (the sign of b flipped together with the rising
-    test I0 > V0, the current term dropped, or a = V0: the three give the same answers here); a
-    crossing located but not refined; NaN or None for "no crossing";
-    ``math.exp`` on arrays.
+    search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
+    or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
+    ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing
+    followed by a fall is missed); the bracket not clipped at the interval's end; one
+    duration (``duration.max()`` or ``duration[0]``) for every neuron; the second (downward)
+    crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the current held
+    at I0; the term b·exp(−s/τ_syn) dropped with a = V0 − b kept (V(0) = V0 − b, so a
+    "crossing" at s ≈ 0 where V0 − b ≥ ϑ); no crossing found at all (the sign of b flipped
+    together with the rising test I0 > V0, the whole current term dropped, V =
+    V0·exp(−s/τ_mem), a = V0, or the b-term dropped throughout with rising judged by the
+    slope of a·exp(−s/τ_mem): the four give the same answers here); a crossing located
+    but not refined; NaN or None for "no crossing"; ``math.exp`` on arrays.
 
     Examples
     --------
@@ -257,11 +312,51 @@ def check_first_crossing(
         return None
 
     def at_threshold(args, got, expected):
-        V0 = args[0]
-        tie = (V0 == args[3].threshold) & (got != 0.0)
-        if tie.any():
+        V0, th = args[0], args[3].threshold
+        late = np.abs(got) > 1e-12  # not s = 0
+        if ((V0 > th) & late).any():
+            return ("V0 is above ϑ but the answer is not s = 0: the branch V0 ≥ ϑ → s = 0 is "
+                    "missing (a neuron that starts at or above ϑ fires now)")
+        if ((V0 == th) & late).any():
             return ("V0 is exactly ϑ but the answer is not s = 0: the neuron is at threshold, "
                     "so it fires now (compare with ≥, not >)")
+        return None
+
+    def threshold_one(args, got, expected):
+        V0, I0, duration, p = args
+        if p.threshold != 1.0 and _matches(got, _reference_first_crossing(
+                V0, I0, duration, replace(p, threshold=1.0))):
+            return (f"these are the crossings of 1, not of ϑ = {p.threshold:g}: the threshold "
+                    "is hard-coded as 1.0 — use params.threshold")
+        return None
+
+    def dropped_b(args, got, expected):
+        V0, I0, duration, p = args
+        b = p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
+        # s ≈ 0 for a neuron that starts below ϑ and does not cross at once
+        at_once = (V0 < p.threshold) & (np.abs(got) <= 1e-9 * np.maximum(duration, 1.0)) \
+            & (np.abs(expected) > 1e-6)
+        if not at_once.any():
+            return None
+        if (V0 - b >= p.threshold)[at_once].all():
+            return ("returned s ≈ 0 for a neuron that starts below ϑ, where V0 − b ≥ ϑ: the "
+                    "term b·exp(−s/τ_syn) is dropped, so V(0) = a = V0 − b instead of V0 — "
+                    "V = a·exp(−s/τ_mem) + b·exp(−s/τ_syn)")
+        i = np.flatnonzero(at_once)[0]
+        return (f"returned s ≈ 0 for a neuron that starts below ϑ (V0 = {V0[i]:.3g}, "
+                f"I0 = {I0[i]:.3g}): s = 0 needs V0 ≥ ϑ — does your V start at V(0) = V0?")
+
+    def one_duration(args, got, expected):
+        V0, I0, duration, p = args
+        for end, by_end in product(np.unique([duration[0], duration[-1], duration.max()]),
+                                   (False, True)):
+            if _matches(got, _bracketed(V0, I0, duration, p, end, by_end)):
+                names = " or ".join(name for name, value in (
+                    ("duration.max()", duration.max()), ("duration[0]", duration[0]),
+                    ("duration[-1]", duration[-1])) if value == end)
+                return (f"the rising piece ends at one duration, {end:g} ms ({names}), for "
+                        "every neuron — a broadcasting slip: each neuron's interval has its "
+                        "own duration, np.where(peak_inside, s_star, duration) elementwise")
         return None
 
     def trajectory(V0, I0, p, tau_mem=None, tau_syn=None, mode="exact"):
@@ -363,15 +458,18 @@ def check_first_crossing(
         below = V0 < p.threshold
         if (expected[below] > 0).sum() >= 3 and not (got[below] > 0).any():
             return (f"found no crossing where snnlib finds {(expected[below] > 0).sum()}: the "
-                    "trajectory never rises to ϑ. Three mistakes give this answer on these "
+                    "trajectory never rises to ϑ. Four mistakes give this answer on these "
                     "cases: is the sign of b flipped (b = τ_syn·I0/(τ_syn − τ_mem); "
-                    "flipped, V follows the current −I0 instead of I0), the "
-                    "current's term b·exp(−s/τ_syn) dropped, or a = V0 instead of V0 − b "
-                    "(a makes V(0) = V0)?")
+                    "flipped, V follows the current −I0 instead of I0), the whole current "
+                    "term dropped (V = V0·exp(−s/τ_mem), the membrane without input), "
+                    "a = V0 instead of V0 − b (a = V0 − b makes V(0) = V0), or the term "
+                    "b·exp(−s/τ_syn) dropped throughout, rising judged by the slope of "
+                    "V = a·exp(−s/τ_mem)?")
         return None
 
     hints = (
-        nan, at_threshold, beyond, downward, swapped, sign_of_b, numerator, none_found,
+        nan, threshold_one, at_threshold, dropped_b, beyond, one_duration, downward, swapped,
+        sign_of_b, numerator, none_found,
         grid, variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
                 "closed form with two exponentials", mode="held"),
         missed_fall, unrefined,
