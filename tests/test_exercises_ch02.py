@@ -228,3 +228,29 @@ def test_triangle_names_a_box_and_does_not_call_it_unnormalised():
         assert not verdict.passed, verdict.message
         assert "a box, not the triangle" in verdict.message, verdict.message
         assert "not normalised" not in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("check, candidate, fragment", [
+    (check_triangle, lambda t, eps: np.maximum(0.0, 1.0 - np.abs(2 * t / eps)) / eps,
+     "ε taken as the full width"),                       # x = 2t/ε, the 1/ε kept
+    (check_order4_kernel,
+     lambda t, eps: np.where(np.abs(2 * t / eps) <= 1.0,
+                             (9.0 - 15.0 * (2 * t / eps) ** 2) / 8.0, 0.0) / eps,
+     "ε taken as the full width"),
+    (check_order4_kernel, lambda t, eps: np.where(np.abs(t) <= 1.0,
+                                                  (9.0 - 15.0 * t**2) / 8.0, 0.0) / eps,
+     "the argument is not scaled")])
+def test_width_slips_are_named(check, candidate, fragment):
+    verdict = check(candidate)
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_loop_message_does_not_claim_a_loop_over_t():
+    def coefficients_by_generator(t, eps):
+        a, b = (c / 8.0 for c in (9.0, -15.0))            # loops over two constants, not over t
+        x = np.asarray(t, dtype=float) / eps
+        return np.where(np.abs(x) <= 1.0, a + b * x**2, 0.0) / eps
+
+    verdict = check_order4_kernel(coefficients_by_generator)
+    assert not verdict.passed and "values agree" in verdict.message, verdict.message
+    assert "over the elements of t" not in verdict.message, verdict.message

@@ -105,8 +105,9 @@ def _without_loops(candidate: Callable, verdict: Verdict) -> Verdict:
     if loop is None:
         return verdict
     return Verdict(verdict.name, False,
-                   f"the values agree with snnlib, but the code uses {loop} over the elements "
-                   "of t: write it with numpy's elementwise operations (np.where, np.abs, "
+                   f"the values agree with snnlib, but the code uses {loop}; the exercise asks "
+                   "for none (not even over a few constants): write it with numpy's elementwise "
+                   "operations (np.where, np.abs, "
                    "masks), which run in compiled code")
 
 
@@ -133,7 +134,7 @@ def check_triangle(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verd
         t, eps = args
         if _close(got, -expected):
             return "the sign is reversed: Λ_ε ≥ 0"
-        if _close(got, triangle(t, eps / 2)):
+        if _close(got, triangle(t, eps / 2)) or _close(got, triangle(t, eps / 2) / 2):
             return "ε taken as the full width: Λ_ε has half-width ε, support (−ε, ε)"
         return None
 
@@ -227,8 +228,10 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
             return "the factor 1/ε is missing: K_4(t/ε)/ε has area 1 for every ε"
         if matches(got, expected / eps):
             return "divided by ε²: the scaling is K_4(t/ε)/ε, one factor 1/ε"
-        if matches(got, order4(t, eps / 2)):
+        if matches(got, order4(t, eps / 2)) or matches(got, order4(t, eps / 2) / 2):
             return "ε taken as the full width: the support is |t| ≤ ε (half-width ε)"
+        if matches(got, order4(t, 1.0) / eps):
+            return "the argument is not scaled: K_4(t/ε)/ε, not K_4(t)/ε"
         if matches(got, -expected):
             return "the sign is reversed: K_4(0) = 9/8 > 0, the kernel is negative near |x| = 1"
         return None
