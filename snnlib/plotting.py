@@ -412,8 +412,10 @@ def plot_threshold_crossings(
     eps: float,
     t_span: tuple[float, float],
     axes: np.ndarray | None = None,
+    ylabel: str = "v (dimensionless)",
 ) -> np.ndarray:
-    """Top: v(t), the threshold ϑ and the exact crossings (▲ up, ▼ down).
+    """Top: v(t), the threshold ϑ and the exact crossings (▲ up, ▼ down), with the label
+    ``ylabel`` (v and ϑ share this axis, so its unit is v's, not ϑ's).
     Bottom: δ_ε(v − ϑ)|v̇| and δ_ε(v − ϑ)max(v̇, 0), titled with their integrals (counts).
 
     Examples
@@ -421,6 +423,8 @@ def plot_threshold_crossings(
     >>> axes = plot_threshold_crossings(np.sin, np.cos, 0.5, 0.05, (0.0, 10.0))
     >>> axes[1].get_title()
     'smoothed counts: all crossings 4.000, upward only 2.000 (exact: 4 and 2)'
+    >>> axes[0].get_ylabel()
+    'v (dimensionless)'
     """
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(7.5, 4.8), sharex=True, layout="constrained")
@@ -437,7 +441,7 @@ def plot_threshold_crossings(
     top.axhline(threshold, color="C3", lw=1.0, ls="--", label="threshold ϑ")
     top.plot(up, np.full_like(up, threshold), "^", color="C2", label="upward crossing")
     top.plot(down, np.full_like(down, threshold), "v", color="C1", label="downward crossing")
-    top.set_ylabel("v (units of ϑ)")
+    top.set_ylabel(ylabel)
     top.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize="small",
                ncols=4)
     both = crossing_density(g(t), dv(t), eps, direction="both")

@@ -87,6 +87,16 @@ def test_threshold_explorer():
         lambda: plot_threshold_crossings(np.sin, np.cos, 0.9, 0.05, (0.0, 10.0)))
 
 
+def test_threshold_crossings_label_is_in_units_of_v():
+    """v and the threshold line share the top axis: at ϑ ≠ 1 it cannot be 'in units of ϑ'."""
+    top, _ = plot_threshold_crossings(np.sin, np.cos, 0.9, 0.05, (0.0, 10.0))
+    assert top.get_ylabel() == "v (dimensionless)"
+    assert "ϑ" not in top.get_ylabel()
+    assert top.get_lines()[1].get_ydata()[0] == 0.9          # the dashed threshold, at ϑ
+    top, _ = plot_threshold_crossings(np.sin, np.cos, 0.9, 0.05, (0.0, 10.0), ylabel="v (mV)")
+    assert top.get_ylabel() == "v (mV)"
+
+
 def test_render_frame_is_deterministic_and_compact():
     plt.close("all")
     a = render_frame(lambda: _line(1.0))

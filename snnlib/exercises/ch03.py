@@ -24,9 +24,15 @@ def _tolerance(t: np.ndarray) -> float:
     return ULPS * np.finfo(float).eps * max(1.0, float(np.abs(t).max()))
 
 
+_UNIT = np.linspace(0.0, 1.0, 11)
+
+
 def _cases() -> list[tuple[Callable, np.ndarray]]:
     """Upward and downward zeros, zeros on grid points (ties: g(t_k) = 0 exactly), a zero
-    that only touches 0 on a grid point, zeros at both ends of the grid, a triple zero."""
+    that only touches 0 on a grid point, zeros at both ends of the grid, a triple zero,
+    zeros in the first and last grid intervals, zeros on t[1] and t[-2], and a g so small
+    (10⁻²⁰⁰) that the product of two of its values underflows to 0."""
+    t1, t2, tm2 = _UNIT[1], _UNIT[2], _UNIT[-2]          # grid points, exactly
     return [
         (np.sin, np.linspace(0.5, 7.0, 50)),                           # down at π, up at 2π
         (lambda t: np.cos(3 * t) + 0.3, np.linspace(0.0, 6.0, 300)),   # 6 zeros, both ways
@@ -35,6 +41,9 @@ def _cases() -> list[tuple[Callable, np.ndarray]]:
         (lambda t: (t - 1.0) ** 2 * (t - 2.5), np.linspace(0.0, 4.0, 101)),  # touches at t = 1
         (lambda t: t**3 - t, np.linspace(-1.0, 1.0, 41)),              # ±1 are the grid's ends
         (lambda t: (t - 0.33) ** 3, np.linspace(-1.0, 1.0, 21)),       # triple zero, 0.03 off grid
+        (lambda t: (t - 0.05) * (t - 0.52) * (t - 0.96), _UNIT.copy()),  # first, last interval
+        (lambda t: (t - t1) * (t - 0.53) * (t - tm2), _UNIT.copy()),   # zeros on t[1], t[-2]
+        (lambda t: 1e-200 * (t - t2) * (t - 0.55), _UNIT.copy()),      # products underflow
     ]
 
 
@@ -51,6 +60,17 @@ def _match(got: np.ndarray, expected: np.ndarray, tol: float) -> tuple[np.ndarra
     return np.array(extra), expected[free]
 
 
+def _underflows(t: np.ndarray, values: np.ndarray, zeros: np.ndarray) -> np.ndarray:
+    """For each zero: do the values that bracket it (g(t_k), g(t_k+1) around a zero between
+    grid points, g(t_k−1), g(t_k+1) around one on t_k) have a product that underflows to 0?"""
+    k = np.clip(np.searchsorted(t, zeros, side="right") - 1, 0, t.size - 2)
+    on_point = t[k] == zeros
+    left = values[np.where(on_point, np.maximum(k - 1, 0), k)]
+    right = values[k + 1]
+    with np.errstate(under="ignore"):
+        return (left * right == 0) & (np.sign(left) * np.sign(right) < 0)
+
+
 def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
                    expected: np.ndarray) -> str:
     """Name the mistake behind a wrong number of zeros."""
@@ -60,7 +80,22 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
     upward, downward = expected[after > 0], expected[after < 0]
     tol = 1e-6 * max(1.0, np.abs(t).max())
     extra, missing = _match(got, expected, tol)
+    if missing.size and np.all(_underflows(t, values, missing)):
+        return ("product of values underflows: compare signs (g(t_k)·g(t_k+1) is 0 in "
+                "floating point for tiny g although the signs differ; use "
+                "np.sign(g(t_k))·np.sign(g(t_k+1)) < 0)")
     if extra.size == 0 and missing.size:
+        first = (t[0] < missing) & (missing < t[1])
+        last = (t[-2] < missing) & (missing < t[-1])
+        if np.all(first | last):
+            which = "first and last" if first.any() and last.any() else \
+                "first" if first.any() else "last"
+            return (f"drops the {which} grid interval (off by one in the loop): the brackets "
+                    f"are [t[k], t[k+1]] for k = 0 … len(t) − 2")
+        if np.all((missing == t[1]) | (missing == t[-2])) and \
+                np.all(np.isin(missing, on_grid)):
+            return ("misses a zero on the grid point t[1] or t[-2] (off by one in the "
+                    "grid-point search): every interior point t[1:-1] can be a zero")
         if np.array_equal(np.sort(missing), np.sort(downward)):
             return ("finds only the upward zeros (g rising through 0): the downward zeros are "
                     "missing, and the composition counts both")
@@ -118,6 +153,10 @@ def _value_mistake(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | 
         if np.any(off_grid) and np.all(np.abs(got - grid) <= tol):
             return (f"returns the grid point to the {name} of each zero, not the zero itself "
                     f"(no refinement, or a bracket shifted by one grid interval)")
+    midpoint = np.where(off_grid, 0.5 * (t[k] + t[k + 1]), expected)
+    if np.any(off_grid) and np.allclose(got, midpoint, rtol=0.0, atol=tol):
+        return ("bracket midpoint returned: (t[k] + t[k+1])/2 is not the zero; refine "
+                "each bracket (bisection or brentq)")
     with np.errstate(divide="ignore", invalid="ignore"):
         secant = np.where(values[k] == 0, t[k],
                           t[k] - values[k] * (t[k + 1] - t[k]) / (values[k + 1] - values[k]))
@@ -145,15 +184,19 @@ def check_find_zeros(candidate: Callable) -> Verdict:
 
     A grid interval with :math:`g(t_k)\,g(t_{k+1}) < 0` brackets a zero; an interior grid
     point with :math:`g(t_k) = 0` and :math:`g(t_{k-1})\,g(t_{k+1}) < 0` is a zero itself.
-    The seven cases include zeros on grid points, a zero that only touches 0, zeros at the
-    ends of the grid and a triple zero off the grid. Each zero must agree with snnlib to
+    The ten cases include zeros on grid points (on t[1] and t[-2] too), a zero that only
+    touches 0, zeros at the ends of the grid, a triple zero off the grid, zeros in the first
+    and last grid intervals, and a g of size 10⁻²⁰⁰ whose products of values underflow to 0.
+    Each zero must agree with snnlib to
     ``ULPS`` = 16 rounding units of the grid's scale, :math:`16\,\epsilon\max(1, \max|t|)`:
     bisection to the float limit errs by at most 1 unit and ``brentq`` with ``xtol=1e-15`` by
     at most about 9, while a bisection of n steps on a bracket of width h errs by up to
     :math:`h\,2^{-(n+1)}` (n ≥ 44 for h = 0.1). The message names the mistake: zeros on grid
     points missed, counted twice or shifted by one grid point, a touching zero or an end
-    point returned, only upward (or only downward) zeros, unsorted or reversed order, grid
-    points returned, interpolation only, too few bisection steps.
+    point returned, the first or last grid interval dropped or t[1], t[-2] skipped (off by
+    one in a loop), a product of values that underflows, only upward (or only downward)
+    zeros, unsorted or reversed order, grid points or bracket midpoints returned,
+    interpolation only, too few bisection steps.
 
     Parameters
     ----------
