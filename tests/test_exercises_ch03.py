@@ -260,3 +260,17 @@ def test_not_implemented():
         raise NotImplementedError
 
     assert "not implemented yet" in check_find_zeros(zeros).message
+
+
+def test_find_zeros_wrap_around_at_the_first_grid_point_is_caught():
+    def wrap_around(g, t):
+        t = np.asarray(t, dtype=float)
+        s = np.sign(g(t))
+        zeros = [t[k] for k in range(len(t) - 1) if s[k] == 0 and s[k - 1] * s[k + 1] < 0]
+        brackets = np.nonzero(s[:-1] * s[1:] < 0)[0]
+        zeros += [brentq(g, t[k], t[k + 1], xtol=1e-15, rtol=4 * np.finfo(float).eps,
+                         maxiter=500) for k in brackets]
+        return np.sort(np.array(zeros))
+
+    verdict = check_find_zeros(wrap_around)
+    assert not verdict.passed and "wrap-around" in verdict.message, verdict.message

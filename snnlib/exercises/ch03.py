@@ -31,7 +31,8 @@ def _cases() -> list[tuple[Callable, np.ndarray]]:
     """Upward and downward zeros, zeros on grid points (ties: g(t_k) = 0 exactly), a zero
     that only touches 0 on a grid point, zeros at both ends of the grid, a triple zero,
     zeros in the first and last grid intervals, zeros on t[1] and t[-2], and a g so small
-    (10⁻²⁰⁰) that the product of two of its values underflows to 0."""
+    (10⁻²⁰⁰) that the product of two of its values underflows to 0, and a zero at t[0] alone
+    (a neighbour test that reads s[−1] at k = 0 wraps around to the last sample)."""
     t1, t2, tm2 = _UNIT[1], _UNIT[2], _UNIT[-2]          # grid points, exactly
     return [
         (np.sin, np.linspace(0.5, 7.0, 50)),                           # down at π, up at 2π
@@ -44,6 +45,7 @@ def _cases() -> list[tuple[Callable, np.ndarray]]:
         (lambda t: (t - 0.05) * (t - 0.52) * (t - 0.96), _UNIT.copy()),  # first, last interval
         (lambda t: (t - t1) * (t - 0.53) * (t - tm2), _UNIT.copy()),   # zeros on t[1], t[-2]
         (lambda t: 1e-200 * (t - t2) * (t - 0.55), _UNIT.copy()),      # products underflow
+        (lambda t: t * (t - 0.55), _UNIT.copy()),                      # g(t[0]) = 0 only there
     ]
 
 
@@ -107,7 +109,8 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
     ends = (np.abs(extra - t[0]) <= tol) | (np.abs(extra - t[-1]) <= tol)
     if extra.size and np.any(ends) and np.all(ends | np.isin(extra, expected)):
         return ("reports a zero at an end of the grid, t[0] or t[-1]: no sign change can be "
-                "seen there (zeros in the open interval only)")
+                "seen there (zeros in the open interval only; at k = 0, s[k − 1] is s[−1], the "
+                "last sample — a wrap-around)")
     if extra.size and np.all(np.isin(extra, expected)) and np.all(np.isin(extra, on_grid)):
         return ("counts a zero on a grid point twice: it closes one bracket and opens the "
                 "next (use g(t_k)·g(t_k+1) < 0 for brackets and treat g(t_k) = 0 apart)")
@@ -184,7 +187,7 @@ def check_find_zeros(candidate: Callable) -> Verdict:
 
     A grid interval with :math:`g(t_k)\,g(t_{k+1}) < 0` brackets a zero; an interior grid
     point with :math:`g(t_k) = 0` and :math:`g(t_{k-1})\,g(t_{k+1}) < 0` is a zero itself.
-    The ten cases include zeros on grid points (on t[1] and t[-2] too), a zero that only
+    The eleven cases include zeros on grid points (on t[1] and t[-2] too), a zero that only
     touches 0, zeros at the ends of the grid, a triple zero off the grid, zeros in the first
     and last grid intervals, and a g of size 10⁻²⁰⁰ whose products of values underflow to 0.
     Each zero must agree with snnlib to
