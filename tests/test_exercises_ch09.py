@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from snnlib.exercises import check_send_on_delta
+from snnlib.sampling import send_on_delta
 
 
 def _sender(x, delta, decide, start=None):
@@ -126,3 +127,22 @@ def test_not_implemented():
     def sod(x, delta):
         raise NotImplementedError
     assert "not implemented" in check_send_on_delta(sod).message
+
+
+@pytest.mark.parametrize("candidate, fragment", [
+    (lambda x, d: send_on_delta(x, d) / d, "the amplitude is Δ times the count"),
+    (lambda x, d: _first_channel_reference(x, d), "one reference for all channels")])
+def test_send_on_delta_names_counts_and_shared_reference(candidate, fragment):
+    verdict = check_send_on_delta(candidate)
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def _first_channel_reference(x, delta):
+    x2 = np.asarray(x, dtype=float).reshape(-1, np.shape(x)[-1])
+    ref = np.full(x2.shape[0], x2[0, 0])               # x[0, 0] broadcast to every channel
+    out = np.zeros_like(x2)
+    for n in range(1, x2.shape[1]):
+        dev = x2[:, n] - ref
+        out[:, n] = np.where(np.abs(dev) >= delta, delta * np.trunc(dev / delta), 0.0)
+        ref = ref + out[:, n]
+    return out.reshape(np.shape(x))

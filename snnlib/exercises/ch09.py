@@ -14,9 +14,11 @@ __all__ = ["check_send_on_delta"]
 
 def _scan(x: np.ndarray, delta: float, rule: Callable, start: str = "x0") -> np.ndarray:
     """A sample-by-sample sender, vectorised over channels (time along the last axis):
-    ``rule(x_n, r, delta) -> (e_n, r_new)``; the reference starts at x₀ (or at 0)."""
+    ``rule(x_n, r, delta) -> (e_n, r_new)``; the reference starts at x₀ (or at 0, or at the
+    first channel's x₀ for every channel)."""
     x2 = np.asarray(x, dtype=float).reshape(-1, np.shape(x)[-1])
-    ref = x2[:, 0].copy() if start == "x0" else np.zeros(x2.shape[0])
+    ref = {"x0": x2[:, 0].copy(), "zero": np.zeros(x2.shape[0]),
+           "first_channel": np.full(x2.shape[0], x2[0, 0])}[start]
     out = np.zeros_like(x2)
     for n in range(1, x2.shape[1]):
         out[:, n], ref = rule(x2[:, n], ref, delta)
@@ -81,6 +83,12 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
      "not r ← x_n", (lambda x, d: _scan(x, d, _threshold(_trunc, to_sample=True)),)),
     ("lattice anchored at 0: the reference starts at the first sample x₀",
      (lambda x, d: _scan(x, d, _threshold(_trunc), start="zero"),)),
+    ("one reference for all channels: each channel starts from its own first sample, "
+     "r₀ = x[..., 0] (a broadcasting slip, e.g. x[0, 0])",
+     (lambda x, d: _scan(x, d, _threshold(_trunc), start="first_channel")
+      if np.ndim(x) == 2 else None,)),
+    ("these are the counts trunc((x − r)/Δ); the amplitude is Δ times the count",
+     (lambda x, d: send_on_delta(x, d) / d if d != 1.0 else None,)),
     ("these are the classic last-value amplitudes; the lattice reference sends multiples of Δ",
      (lambda x, d: send_on_delta(x, d, reference="last_value"),)),
     ("transposed: time runs along the last axis, your events follow the first axis",
@@ -106,7 +114,7 @@ def _cases() -> list[tuple[np.ndarray, float]]:
             (np.cumsum(rng.integers(-3, 4, size=200)) * 0.25, 0.5),  # grid values, ties
             (np.cumsum(rng.normal(size=300)) * 0.3, 0.5),
             (np.sin(np.linspace(0, 12, 500)) * 3.0, 0.25),
-            (dyadic - dyadic[:, :1] + np.array([[0.0], [0.125], [-1.375]]), 0.5)]  # 3 channels
+            (dyadic - dyadic[:, :1] + np.array([[0.75], [0.125], [-1.375]]), 0.5)]  # 3 channels
 
 
 def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
