@@ -270,3 +270,12 @@ def test_latest_shift_is_wrong_only_for_a_wide_spread():
     t = np.array([[5.0, 99.0, np.inf]])
     np.testing.assert_allclose(_shift_latest(t, labels, 100.0, 0.5, 6.4, 0.003)[1],
                                first_spike_cross_entropy(t, labels, 100.0).dloss_dt, rtol=1e-12)
+
+
+def test_a_loss_error_is_not_called_a_gradient_factor():
+    def loss_slightly_off(t, labels, t_max, tau0, tau1, alpha):
+        value = first_spike_cross_entropy(t, labels, t_max, tau0, tau1, alpha)
+        return value.loss * (1 + 1e-9), value.dloss_dt
+
+    verdict = check_first_spike_loss(loss_slightly_off)
+    assert not verdict.passed and "off by the factor" not in verdict.message, verdict.message
