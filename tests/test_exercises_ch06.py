@@ -357,3 +357,21 @@ SPIKE_JUMP_MISTAKES_THIRD = {
 def test_spike_jump_names_third_edition_mistakes(fragment):
     verdict = check_spike_jump(SPIKE_JUMP_MISTAKES_THIRD[fragment])
     assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_sweep_step_names_a_bracket_read_before_the_decay():
+    def undecayed_bracket(lam_v, lam_i, gap, neuron, dloss_dt, v_dot, params, R):
+        g = gap[:, None]
+        em, es = np.exp(-g / params.tau_mem), np.exp(-g / params.tau_syn)
+        a = params.tau_mem / (params.tau_mem - params.tau_syn) * lam_v
+        lv, li = lam_v * em, (lam_i - a) * es + a * em
+        rows = np.arange(lam_v.shape[0])
+        bracket = (dloss_dt + params.threshold * lam_v[rows, neuron]        # λ_V before the gap
+                   + np.einsum("bj,bj->b", R[neuron], lam_v - li))
+        out = lv.copy()
+        out[rows, neuron] += bracket / (params.tau_mem * v_dot)
+        return out, li
+
+    verdict = check_sweep_step(undecayed_bracket)
+    assert not verdict.passed and "bracket reads λ_V before the decay" in verdict.message, \
+        verdict.message

@@ -235,7 +235,7 @@ def check_sweep_step(candidate: Callable) -> Verdict:
 
     def variant(args, mistake=None, R=None, broadcast=False, jump_first=False, shift=0,
                 dl_sign=1.0, vd_power=1.0, strict_gap=False, undecayed=False, reset_i=False,
-                **jump):
+                undecayed_v=False, **jump):
         lam_v, lam_i, gap, neuron, dl, vd, p, R0 = args
         R = R0 if R is None else R
         if broadcast:
@@ -251,6 +251,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
         n = lam_v.shape[1]
         if undecayed:
             jump["recurrent_from"] = (lam_v, lam_i)
+        if undecayed_v:  # the bracket reads λ_V from before the gap, λ_I after it
+            jump["recurrent_from"], jump["reset_from"] = (lam_v, li), lam_v
         if reset_i:
             jump["reset_from"] = li
         out = _jump(lv, li, (neuron + shift) % n, dl_sign * dl, vd ** vd_power, p, R, **jump)
@@ -320,6 +322,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ({"undecayed": True}, "the recurrent term reads λ_V − λ_I before the decay: the jump "
                                   "at t_k needs them at t_k, after the gap"),
             ({"reset_i": True}, "the reset term reads λ_I: it is ϑ λ_V,n⁺, not ϑ λ_I,n"),
+            ({"undecayed_v": True}, "the jump's bracket reads λ_V before the decay: the reset "
+                                    "and recurrent terms need λ_V at t_k, after the gap"),
         ):
             if matches(got, variant(args, **options)):
                 return message
