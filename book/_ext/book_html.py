@@ -114,8 +114,8 @@ def _clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
 PDF = Path("_build/latex/distributional-derivatives-snn.pdf")
 PDF_MARK = "% The PDF edition's download link is inserted here"
 PDF_LINK = """```{{note}}
-This book is also a printed book: {{download}}`the PDF edition <{pdf}>` (A4),
-built from the same notebooks. Its interactive figures are printed at their default controls.
+The book is also a printed book: [download the PDF edition]({pdf}) (A4), built from the same
+notebooks.
 ```
 
 %"""
@@ -124,7 +124,7 @@ built from the same notebooks. Its interactive figures are printed at their defa
 def _link_pdf(app: Sphinx, docname: str, source: list[str]) -> None:
     pdf = Path(app.srcdir) / PDF
     if docname == app.config.root_doc and app.builder.format == "html" and pdf.is_file():
-        source[0] = source[0].replace(PDF_MARK, PDF_LINK.format(pdf="/" + PDF.as_posix()))
+        source[0] = source[0].replace(PDF_MARK, PDF_LINK.format(pdf="../" + PDF.as_posix()))
 
 
 def _reread_root(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
