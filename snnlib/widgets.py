@@ -11,8 +11,9 @@ Contents
 --------
 Control
     One control: the keyword it sets, its grid of values, its label and default.
-render_frame, png_text
-    One figure drawn by a plotting call, as compact PNG bytes; the text stored in a PNG.
+render_frame, png_text, describe_figure
+    One figure drawn by a plotting call, as compact PNG bytes; the text stored in a PNG; what
+    a figure shows, in words (the alternative text of an explorer's frame).
 FrameExplorer
     The widget: controls above nested stacks of frames, linked in the browser.
 pairing_explorer, triangle_zoom_explorer, threshold_explorer
@@ -62,6 +63,7 @@ __all__ = [
     "FrameExplorer",
     "adjoint_kick_size_explorer",
     "burst_explorer",
+    "describe_figure",
     "gradient_explorer",
     "if_explorer",
     "pairing_explorer",
@@ -146,6 +148,70 @@ class Control:
                                        layout=widgets.Layout(width="480px"), **common)
 
 
+def describe_figure(fig: plt.Figure) -> str:
+    """What a figure shows, in words: its titles (which the plotting functions compute from
+    the data they draw: counts, errors, values) and each panel's axis labels.
+
+    This is the alternative text of an explorer's frame, so it comes from the same figure the
+    frame's pixels come from.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1]); _ = ax.set_title("3 spikes"); _ = ax.set_xlabel("t (ms)")
+    >>> describe_figure(fig)
+    'Panel: 3 spikes (horizontal axis t (ms)).'
+    >>> plt.close(fig)
+    """
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(_one_line(suptitle.get_text()) + ".")
+    for ax in fig.get_axes():
+        title = " ".join(_one_line(t.get_text()) for t in (ax.title, ax._left_title,
+                                                           ax._right_title) if t.get_text())
+        axes = [f"{name} axis {_one_line(label)}" for name, label in
+                (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel())) if label]
+        if not (title or axes):
+            continue
+        text = "Panel" + (f": {title}" if title else "")
+        parts.append(text + (f" ({', '.join(axes)})" if axes else "") + ".")
+    return " ".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("$", "").split())
+
+
+def _render(draw: Callable[[], object], dpi: int, colors: int,
+            text: dict[str, str] | None) -> tuple[bytes, str]:
+    """The PNG bytes of the one figure ``draw`` makes, and its description: the string
+    ``draw`` returned if it returned one, else :func:`describe_figure` of the figure."""
+    figures_before = set(plt.get_fignums())
+    returned = draw()
+    new = [n for n in plt.get_fignums() if n not in figures_before]
+    if len(new) != 1:
+        for n in new:
+            plt.close(n)
+        raise ValueError(f"draw must make exactly one new figure, it made {len(new)}")
+    fig = plt.figure(new[0])
+    description = returned if isinstance(returned, str) else describe_figure(fig)
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)  # rendered to pixels directly, no intermediate PNG
+    canvas.draw()
+    pixels = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+    plt.close(fig)
+    image = pixels.quantize(colors=colors, dither=Image.Dither.NONE)
+    info = PngInfo()
+    for key, value in (text or {}).items():
+        info.add_itxt(key, value)  # international text: UTF-8, so labels such as ϑ survive
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True, pnginfo=info)
+    return out.getvalue(), description
+
+
 def render_frame(draw: Callable[[], object], dpi: int = FRAME_DPI,
                  colors: int = FRAME_COLORS, text: dict[str, str] | None = None) -> bytes:
     """Call ``draw`` (which makes one matplotlib figure), and return that figure as PNG bytes.
@@ -161,26 +227,7 @@ def render_frame(draw: Callable[[], object], dpi: int = FRAME_DPI,
     >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    figures_before = set(plt.get_fignums())
-    draw()
-    new = [n for n in plt.get_fignums() if n not in figures_before]
-    if len(new) != 1:
-        for n in new:
-            plt.close(n)
-        raise ValueError(f"draw must make exactly one new figure, it made {len(new)}")
-    fig = plt.figure(new[0])
-    fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)  # rendered to pixels directly, no intermediate PNG
-    canvas.draw()
-    pixels = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
-    plt.close(fig)
-    image = pixels.quantize(colors=colors, dither=Image.Dither.NONE)
-    info = PngInfo()
-    for key, value in (text or {}).items():
-        info.add_itxt(key, value)  # international text: UTF-8, so labels such as ϑ survive
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True, pnginfo=info)
-    return out.getvalue()
+    return _render(draw, dpi, colors, text)[0]
 
 
 def png_text(png: bytes) -> dict[str, str]:
@@ -231,7 +278,10 @@ class FrameExplorer(widgets.VBox):
 
     def __init__(self, draw: Callable[..., object], controls: Sequence[Control],
                  dpi: int = FRAME_DPI, colors: int = FRAME_COLORS,
-                 grids: dict[str, Sequence] | None = None, print_dpi: int = PRINT_DPI) -> None:
+                 grids: dict[str, Sequence] | None = None, print_dpi: int = PRINT_DPI,
+                 title: str = "Interactive figure") -> None:
+        if not isinstance(title, str) or not title.strip():
+            raise TypeError(f"title must be a non-empty string, got {title!r}")
         controls = list(controls)
         if not controls or not all(isinstance(c, Control) for c in controls):
             raise TypeError("controls must be a non-empty sequence of Control")
@@ -244,6 +294,7 @@ class FrameExplorer(widgets.VBox):
         controls = [c if c.name not in (grids or {}) else c.regrid(grids[c.name])
                     for c in controls]
         self.controls = controls
+        self.title = title
         self.control_widgets = [c.widget() for c in controls]
         by_depth: list[list[widgets.Stack]] = [[] for _ in controls]
 
@@ -255,8 +306,10 @@ class FrameExplorer(widgets.VBox):
                 if depth + 1 < len(controls):
                     children.append(build(depth + 1, values))
                 else:
-                    png = render_frame(lambda v=values: draw(**v), dpi, colors)
-                    children.append(widgets.Image(value=png, format="png", layout=_FRAME_LAYOUT))
+                    png, description = _render(lambda v=values: draw(**v), dpi, colors, None)
+                    children.append(widgets.Image(
+                        value=png, format="png", layout=_FRAME_LAYOUT,
+                        tooltip=self._alt_text(values, description)))
             stack = widgets.Stack(children=children, selected_index=control.index)
             by_depth[depth].append(stack)
             return stack
@@ -280,6 +333,15 @@ class FrameExplorer(widgets.VBox):
         bundle["image/png"] = self.still
         return bundle
 
+    def _alt_text(self, values: dict, description: str) -> str:
+        shown = ", ".join(f"{c.label} = {c.fmt.format(values[c.name])}" for c in self.controls)
+        return f"{self.title} at {shown}. {description}".strip()
+
+    def alt(self, **values: Any) -> str:
+        """The alternative text of the frame for one value of every control: the control
+        values with their labels (and units), then what the frame's figure states."""
+        return self._leaf(values).tooltip
+
     @property
     def n_frames(self) -> int:
         """How many frames were drawn: the product of the grids' sizes."""
@@ -287,12 +349,17 @@ class FrameExplorer(widgets.VBox):
 
     def frame(self, **values: Any) -> bytes:
         """The PNG bytes of the frame for one value of every control."""
+        return self._leaf(values).value
+
+    def _leaf(self, values: dict) -> widgets.Image:
         node: widgets.Widget = self.stack
         for control in self.controls:
             if control.name not in values:
                 raise ValueError(f"frame needs a value for {control.name!r}")
+            if values[control.name] not in control.values:
+                raise ValueError(f"{control.name}: {values[control.name]!r} is not on the grid")
             node = node.children[control.values.index(values[control.name])]
-        return node.value
+        return node
 
     def frames(self) -> dict[tuple, bytes]:
         """Every frame, keyed by its tuple of control values (in the controls' order)."""
@@ -333,7 +400,7 @@ def pairing_explorer(
     return FrameExplorer(draw, [
         Control("shift", _lin_grid(-2.0, 2.0, 9), "shift of the train (ms)", 0.0, "{:+.2f}"),
         Control("width", (0.75, 1.5, 3.0, 4.5), "bump half-width (ms)", 1.5, "{:.2f}"),
-    ], grids=grids)
+    ], grids=grids, title="Pairing of a shifted spike train with a bump")
 
 
 def triangle_zoom_explorer(
@@ -348,7 +415,7 @@ def triangle_zoom_explorer(
     return FrameExplorer(
         lambda eps: plot_triangle_zoom(eps, f, df, eps_grid),
         [Control("eps", eps_grid, "ε (ms)", 0.464, "{:.3g}")],
-        grids=grids,
+        grids=grids, title="Triangle test function zoomed to its width ε",
     )
 
 
@@ -368,7 +435,7 @@ def threshold_explorer(
         lambda theta, eps: plot_threshold_crossings(v, dv, theta, eps, t_span),
         [Control("theta", levels, "ϑ", default, "{:.2f}"),
          Control("eps", (0.01, 0.05, 0.2), "ε", 0.05, "{:g}")],
-        grids=grids,
+        grids=grids, title="Threshold crossings of a membrane potential",
     )
 
 
@@ -384,7 +451,7 @@ def burst_explorer(params: LIFParams, t_max: float, **grids: Sequence) -> FrameE
         Control("recurrent_weight", (0.0, 2.0, 3.0, 3.6, 3.9, 4.1, 4.2, 4.3, 4.4, 4.5),
                 "recurrent r", 3.9, "{:.2f}"),
         Control("input_weight", (7.0, 10.0, 14.0), "input w", 10.0, "{:.0f}"),
-    ], grids=grids)
+    ], grids=grids, title="A self-exciting LIF neuron")
 
 
 def adjoint_kick_size_explorer(
@@ -399,7 +466,7 @@ def adjoint_kick_size_explorer(
         lambda t0, size: plot_adjoint_kick(problem, x0, p, T, t0, component, size),
         [Control("t0", _lin_grid(0.0, 0.9 * T, 10), "kick time t₀", 0.0, "{:.2f}"),
          Control("size", (0.3, 0.1, 0.03, 0.01), "kick size δx", 0.03, "{:g}")],
-        grids=grids,
+        grids=grids, title="A kick to the state against the adjoint",
     )
 
 
@@ -432,7 +499,7 @@ def gradient_explorer(
     return FrameExplorer(draw, [
         Control("entry", tuple(entries), "weight (layer, i, j)", fmt="{}", dropdown=True),
         Control("span", (0.05, 0.5), "span", 0.5, "{:g}"),
-    ], grids=grids)
+    ], grids=grids, title="The loss along one weight and the exact gradient's tangent")
 
 
 def yinyang_decision_explorer(
@@ -497,7 +564,8 @@ def yinyang_decision_explorer(
 
     grid_xy = _lin_grid(0.15, 0.75, 7)
     return FrameExplorer(draw, [Control("x", grid_xy, "x", 0.35, "{:.2f}"),
-                                Control("y", grid_xy, "y", 0.65, "{:.2f}")], grids=grids)
+                                Control("y", grid_xy, "y", 0.65, "{:.2f}")], grids=grids,
+                         title="A point of the Yin-Yang square and the network's answer")
 
 
 def if_explorer(
@@ -514,7 +582,7 @@ def if_explorer(
         [Control("theta", levels, "ϑ", default, "{:.3g}"),
          Control("reset", ("mod", "subtract", "zero"), "reset", fmt="{}", dropdown=True),
          Control("leak", (0.0, 0.05, 0.2), "leak (1/ms)", fmt="{:g}")],
-        grids=grids,
+        grids=grids, title="Integrate-and-fire sampling of a signal",
     )
 
 
@@ -530,7 +598,7 @@ def sod_band_explorer(
         [Control("step", levels, "Δ", default, "{:.3g}"),
          Control("reference", ("lattice", "last_value"), "reference", fmt="{}",
                  dropdown=True)],
-        grids=grids,
+        grids=grids, title="Send-on-delta sampling and its deviation band",
     )
 
 

@@ -352,3 +352,44 @@ def test_if_sampling_count_and_reset_to_zero_potential():
             u = 0.0 if abs(u) >= 1.0 else u
             loop.append(u)
         assert np.allclose(_potential_reset_to_zero(x, spikes, dt, leak), loop, atol=1e-12)
+
+
+def test_frames_carry_alt_text_from_their_figure():
+    """Every frame's alt text names the control values and what its figure states; frames
+    differ, so moving a control changes what a screen reader announces."""
+
+    def draw(a, b):
+        ax = plt.subplots()[1]
+        ax.plot([0.0, a], [0.0, b])
+        ax.set_title(f"end point {a * b:g}")
+        ax.set_xlabel("t (ms)")
+
+    ex = FrameExplorer(draw, [Control("a", (1.0, 2.0), "a (ms)"),
+                              Control("b", (3.0, 5.0), "b", dropdown=True)], title="Line")
+    alts = {combo: ex.alt(a=combo[0], b=combo[1]) for combo in ex.frames()}
+    assert len(set(alts.values())) == 4
+    assert alts[(2.0, 5.0)] == ("Line at a (ms) = 2, b = 5. Panel: end point 10 "
+                                "(horizontal axis t (ms)).")
+    assert all(len(ex._leaf({"a": a, "b": b}).tooltip) > 0 for a, b in alts)
+
+
+def test_alt_text_is_the_string_draw_returns():
+    def draw(a):
+        _line(a)
+        return f"{int(a)} spikes"
+
+    ex = FrameExplorer(draw, [Control("a", (1.0, 2.0), "a")])
+    assert ex.alt(a=2.0) == "Interactive figure at a = 2. 2 spikes"
+    with pytest.raises(ValueError, match="not on the grid"):
+        ex.alt(a=3.0)
+    with pytest.raises(TypeError, match="title"):
+        FrameExplorer(draw, [Control("a", (1.0,), "a")], title="")
+
+
+def test_if_explorer_alt_names_controls_and_counts():
+    t = np.linspace(0.0, 10.0, 400)
+    ex = if_explorer(t, np.sin(t) + 1.0, theta=(1.0,), leak=(0.0, 0.2))
+    alt = ex.alt(theta=1.0, reset="mod", leak=0.0)
+    assert "ϑ = 1" in alt and "reset = mod" in alt and "leak (1/ms) = 0" in alt
+    assert " spikes" in alt and "‖f − IF(f)‖_A" in alt
+    assert alt != ex.alt(theta=1.0, reset="mod", leak=0.2)
