@@ -19,6 +19,12 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``.
 * **A link to the PDF edition.** When ``_build/latex/`` holds the PDF (built before the HTML, as
   ``.ci/run`` does), the introduction gets a download link to it (where its source marks the
   place); without one, no link.
+* **Accessibility** (issue 24): ``book-a11y.css`` and ``book-a11y.js`` (in ``book/_assets``,
+  copied to ``_static``) darken the light theme's link colour (4.5:1 on the tinted theorem and
+  exercise boxes), stop the horizontal scrollbar under each explorer, give each explorer
+  frame its alt text (the tooltip its Python code generated), make the frame region a polite
+  live region, name slider handles by their labels, and make the theme buttons' accessible
+  names contain their visible text. Checked by axe-core in ``tests/browser/test_a11y.py``.
 * **Scripts once.** sphinx-thebe registers its configuration script twice, which declares the
   constant ``THEBE_JS_URL`` twice (a ``SyntaxError`` on every page), and loads thebe from a
   CDN. The book has no Thebe cells, so both are dropped; any other script that appears twice
@@ -135,6 +141,8 @@ def _reread_root(app: Sphinx, env: Any, added: set, changed: set, removed: set) 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _buttons_follow_repository, priority=900)
     app.add_js_file(None, body=WIDGET_PAGE_SHIM, priority=100)
+    app.add_css_file("book-a11y.css", priority=900)
+    app.add_js_file("book-a11y.js", priority=900, defer="defer")
     app.connect("html-page-context", _clean_scripts, priority=900)
     app.connect("source-read", _link_pdf)
     app.connect("env-get-outdated", _reread_root)
