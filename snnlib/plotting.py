@@ -44,6 +44,9 @@ plot_jump_adjoint
 plot_shift_pairing, plot_pairing_under_shift
     The pairing of a shifted spike train as a smooth function of the shift, with its tangent;
     both panels in one figure.
+OKABE_ITO, CLASS_COLOURS, use_book_style
+    The book's colour-blind-safe palette, made matplotlib's default colour cycle when this
+    module is imported (so ``"C0"`` … ``"C7"`` are Okabe–Ito colours in every chapter).
 """
 
 from __future__ import annotations
@@ -87,7 +90,32 @@ from snnlib.sampling import (
 )
 from snnlib.training import predict
 
+#: The book's colour-blind-safe palette (Okabe & Ito, 2008): blue, orange, bluish green,
+#: vermillion, reddish purple, sky blue, yellow, black. Distinguishable with every common
+#: colour-vision deficiency; ``"C0"``, ``"C1"``, … in every figure of the book are these.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000")
+#: The classes of the Yin-Yang data set (yin, yang, dot) in every figure that shows them.
+CLASS_COLOURS = (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2])
+
+
+def use_book_style() -> None:
+    """Make the Okabe–Ito palette matplotlib's colour cycle (done once, on import).
+
+    Examples
+    --------
+    >>> use_book_style()
+    >>> plt.rcParams["axes.prop_cycle"].by_key()["color"][:2]
+    ['#0072B2', '#E69F00']
+    """
+    plt.rcParams["axes.prop_cycle"] = plt.cycler(color=list(OKABE_ITO))
+
+
+use_book_style()
+
 __all__ = [
+    "CLASS_COLOURS",
+    "OKABE_ITO",
     "plot_adjoint_kick",
     "plot_backward_pass",
     "plot_burst",
@@ -108,6 +136,7 @@ __all__ = [
     "plot_threshold_crossings",
     "plot_triangle_pairing",
     "plot_triangle_zoom",
+    "use_book_style",
 ]
 
 
@@ -802,12 +831,12 @@ def plot_decision_regions(
     times, ids = latency_encode(np.concatenate([xy, 1.0 - xy], axis=1))
     image = np.full(gx.shape, np.nan)
     image[inside] = predict(weights, times, ids, params, t_max)
-    colours = ListedColormap(["0.7", "#4c72b0", "#dd8452", "#55a868"])
+    colours = ListedColormap(["0.7", *CLASS_COLOURS])
     ax.imshow(image + 1, origin="lower", extent=(0, 1, 0, 1), cmap=colours, vmin=0, vmax=3,
               interpolation="nearest", alpha=0.55)
     if points is not None:
         features, labels = points
-        for k, colour in enumerate(["#4c72b0", "#dd8452", "#55a868"]):
+        for k, colour in enumerate(CLASS_COLOURS):
             sel = labels == k
             ax.plot(features[sel, 0], features[sel, 1], ".", color=colour, ms=3,
                     label=f"class {k}")

@@ -47,6 +47,7 @@ from snnlib.datasets import latency_encode, yin_yang_class
 from snnlib.distributions import SpikeTrain, bump
 from snnlib.lif import LIFParams, Spikes, first_spike_times, forward
 from snnlib.plotting import (
+    CLASS_COLOURS,
     plot_adjoint_kick,
     plot_burst,
     plot_if_sampling,
@@ -528,7 +529,7 @@ def yinyang_decision_explorer(
     image = np.full(gx.shape, np.nan)
     image[inside] = predict(weights, *latency_encode(np.concatenate([xy, 1.0 - xy], axis=1)),
                             params, t_max)
-    colours = ["#4c72b0", "#dd8452", "#55a868"]
+    colours = list(CLASS_COLOURS)
 
     def draw(x: float, y: float) -> None:
         from matplotlib.colors import ListedColormap
