@@ -6,7 +6,9 @@
      the code that drew it, as its tooltip (the title attribute): it becomes the img's alt.
    - An explorer's stack of frames is a polite live region, so a screen reader announces the
      new frame's alt text when a control moves.
-   - A slider's handle (noUiSlider, role="slider") is named by the slider's visible label.
+   - A slider's handle (noUiSlider, role="slider") is named by the slider's visible label, and
+     its value text is the readout (the value, not noUiSlider's option index); the readout is
+     not a second, unnamed tab stop.
    - Theme buttons: the accessible name contains the visible text (search buttons are named by
      their content, "Search Ctrl+K"; the colour-mode icons are hidden from assistive technology,
      the button keeps its name "Color mode").
@@ -38,12 +40,24 @@
     root.querySelectorAll(".widget-slider, .widget-hslider").forEach(function (box) {
       var label = box.querySelector(".widget-label");
       var name = label ? label.textContent.trim() : "";
+      var readout = box.querySelector(".widget-readout");
+      var value = readout ? readout.textContent.trim() : "";
       box.querySelectorAll(".noUi-handle").forEach(function (handle) {
         if (name && handle.getAttribute("aria-label") !== name) {
           handle.setAttribute("aria-label", name);
         }
+        // noUiSlider announces the option's index; the readout shows its value
+        if (value && handle.getAttribute("aria-valuetext") !== value) {
+          handle.setAttribute("aria-valuetext", value);
+        }
         if (!handle.hasAttribute("tabindex")) handle.setAttribute("tabindex", "0");
       });
+      // The readout of a selection slider repeats the handle's value: not a second, unnamed
+      // tab stop (the handle is the control; arrows, Home and End move it).
+      if (readout && readout.getAttribute("contenteditable") !== "false") {
+        readout.setAttribute("contenteditable", "false");
+        readout.setAttribute("aria-hidden", "true");
+      }
     });
   }
 
@@ -88,13 +102,14 @@
     fix();
     new MutationObserver(function (records) {
       for (var i = 0; i < records.length; i++) {
-        if (records[i].addedNodes.length || records[i].attributeName === "title") {
+        if (records[i].addedNodes.length || records[i].attributeName === "title" ||
+            records[i].type === "characterData") {
           schedule();
           return;
         }
       }
-    }).observe(document.body, {childList: true, subtree: true, attributes: true,
-                               attributeFilter: ["title"]});
+    }).observe(document.body, {childList: true, subtree: true, characterData: true,
+                               attributes: true, attributeFilter: ["title"]});
     new MutationObserver(schedule).observe(document.documentElement,
                                            {attributes: true, attributeFilter: ["data-mode"]});
   }

@@ -35,6 +35,7 @@ CHROMIUM_FLAGS = [
 KEYS = {  # key name: (code, Windows virtual key code)
     "End": ("End", 35), "Home": ("Home", 36), "ArrowLeft": ("ArrowLeft", 37),
     "ArrowUp": ("ArrowUp", 38), "ArrowRight": ("ArrowRight", 39), "ArrowDown": ("ArrowDown", 40),
+    "Tab": ("Tab", 9),
 }
 
 
@@ -159,6 +160,21 @@ class Browser:
         for kind in ("rawKeyDown", "keyUp"):
             self.send("Input.dispatchKeyEvent", type=kind, key=key, code=code,
                       windowsVirtualKeyCode=vk, nativeVirtualKeyCode=vk)
+
+    def viewport(self, width: int, height: int, mobile: bool = False) -> None:
+        """Emulate a window of ``width`` × ``height`` CSS pixels (a phone with ``mobile``)."""
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=mobile)
+
+    def screenshot(self, path: Path, full_page: bool = False) -> None:
+        """Save a PNG of the viewport (or of the whole page) to ``path``."""
+        import base64
+
+        params: dict[str, Any] = {"format": "png"}
+        if full_page:
+            params["captureBeyondViewport"] = True
+        data = self.send("Page.captureScreenshot", **params)["data"]
+        Path(path).write_bytes(base64.b64decode(data))
 
     def errors(self) -> list[str]:
         """Console errors, uncaught exceptions and failed loads reported since the last open."""

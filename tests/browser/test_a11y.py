@@ -91,6 +91,11 @@ def test_axe_after_moving_and_frames_speak(browser, server, page):
         assert before and before["alt"], f"{page}: explorer {k}: the shown frame has no alt text"
         assert before["live"] == "polite", f"{page}: explorer {k}: frame not in a live region"
         _move_first_control(browser, k, explorer)
+        if not explorer.dropdown[0]:
+            end = len(explorer.labels[0]) - 1
+            want = explorer.labels[0][0 if explorer.start[0] == end else end]
+            browser.wait_for(f"window.__book.control({k}, 0).querySelector('.noUi-handle')"
+                             f".getAttribute('aria-valuetext') === {json.dumps(want)}", timeout=5)
         after = browser.eval(SHOWN_FRAME % k)
         assert after and after["alt"] and after["alt"] != before["alt"], (
             f"{page}: explorer {k}: alt text did not change when a control moved "
@@ -111,3 +116,31 @@ def test_every_image_has_alt_text(html_root):
             if not text or re.fullmatch(r"[\w./-]+\.(png|svg|jpe?g|gif)", text):
                 missing.append(f"{page}: {tag[:120]}")
     assert not missing, "images without alt text:\n" + "\n".join(missing)
+
+
+def test_controls_reachable_by_tab_and_named(browser, server):
+    """From the top of a chapter, Tab alone reaches every control of its explorer; each
+    slider handle is named by its label and has a value text a screen reader can read."""
+    page = next(p for p in CHAPTERS if "ch08_" in p)
+    open_rendered(browser, server, page)
+    controls = browser.eval("""[...window.__book.root(0).querySelectorAll(
+        '.noUi-handle, select')].length""")
+    reached = set()
+    browser.eval("document.activeElement && document.activeElement.blur(); true")
+    for _ in range(400):
+        browser.press("Tab")
+        here = browser.eval("""(() => { const a = document.activeElement;
+            const root = window.__book.root(0);
+            if (!root.contains(a)) return null;
+            const name = a.tagName === 'SELECT'
+              ? a.closest('.widget-dropdown').querySelector('label').textContent.trim()
+              : a.getAttribute('aria-label');
+            return [name, a.getAttribute('aria-valuetext') || a.value || ''];
+        })()""")
+        if here:
+            assert here[0], "a control reached by Tab has no accessible name"
+            assert here[1], f"control {here[0]!r} reached by Tab has no value text"
+            reached.add(here[0])
+        if len(reached) == controls:
+            break
+    assert len(reached) == controls, f"Tab reached only {sorted(reached)} of {controls} controls"
