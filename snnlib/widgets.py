@@ -38,6 +38,7 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -244,6 +245,18 @@ def png_text(png: bytes) -> dict[str, str]:
         return {key: str(value) for key, value in image.text.items()}
 
 
+class _FrameImage(widgets.Image):
+    """A frame: an ``Image`` whose tooltip (the frame's alternative text) reaches the page.
+
+    ipywidgets 8's ``DOMWidgetView.updateTooltip`` reads the model's ``description``, which
+    ``Image`` lacks: with a tooltip set, the browser fails to create the view (TypeError). An
+    empty ``description`` makes it set the ``<img>``'s ``title``, which the book's script
+    (``book/_assets/book-a11y.js``) turns into its ``alt``.
+    """
+
+    description = traitlets.Unicode("").tag(sync=True)
+
+
 class FrameExplorer(widgets.VBox):
     """Controls above nested stacks of pre-drawn frames, linked in the browser.
 
@@ -308,7 +321,7 @@ class FrameExplorer(widgets.VBox):
                     children.append(build(depth + 1, values))
                 else:
                     png, description = _render(lambda v=values: draw(**v), dpi, colors, None)
-                    children.append(widgets.Image(
+                    children.append(_FrameImage(
                         value=png, format="png", layout=_FRAME_LAYOUT,
                         tooltip=self._alt_text(values, description)))
             stack = widgets.Stack(children=children, selected_index=control.index)
