@@ -20,9 +20,6 @@
     root.querySelectorAll("img.widget-image[title]").forEach(function (img) {
       img.setAttribute("alt", img.getAttribute("title"));
     });
-    root.querySelectorAll("img.widget-image:not([alt])").forEach(function (img) {
-      img.setAttribute("alt", "interactive figure");
-    });
     root.querySelectorAll(".widget-vbox > .widget-container:last-child").forEach(
       function (stack) {
         if (!stack.querySelector("img.widget-image")) return;
