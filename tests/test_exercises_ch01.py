@@ -51,7 +51,7 @@ ONE_MINUS_X2, X = Polynomial([1.0, 0.0, -1.0]), Polynomial([0.0, 1.0])
 
 def make(steps=lambda n: n, power=lambda n: 2 * n, shift=0, first=1.0, second=1.0,
          two_x=-2.0, chain=lambda n: n, mask=True, centre=1.0, in_place=False, four=4.0,
-         e=1.0, argument=lambda t, c, w: (t - c) / w):
+         e=1.0, argument=lambda t, c, w: (t - c) / w, final_n=False, one_exponential=True):
     """The solution of the exercise, with one knob per typical mistake."""
 
     def bump_derivative(t, n, center=0.0, width=1.0):
@@ -63,11 +63,15 @@ def make(steps=lambda n: n, power=lambda n: 2 * n, shift=0, first=1.0, second=1.
             x = argument(np.asarray(t, dtype=float), centre * center, width)
         p = Polynomial([1.0])
         for k in range(steps(n)):
+            index = n if final_n else k + shift
             p = (first * p.deriv() * ONE_MINUS_X2**2
-                 + (second * four * (k + shift) * X * ONE_MINUS_X2 + two_x * X) * p)
+                 + (second * four * index * X * ONE_MINUS_X2 + two_x * X) * p)
         with np.errstate(all="ignore"):
             s = 1.0 - x**2
-            value = p(x) * np.exp(e - 1.0 / s) / s ** power(n)
+            if one_exponential:
+                value = p(x) * np.exp(e - 1.0 / s - power(n) * np.log(s))
+            else:
+                value = p(x) * np.exp(e - 1.0 / s) / s ** power(n)
         if mask:
             value = np.where(np.abs(x) < 1.0, value, 0.0)
         return value / width ** chain(n)
@@ -95,6 +99,9 @@ BUMP_CATALOGUE = {
     "off by one in n: the recursion ran n + 1 times": make(steps=lambda n: n + 1),
     "off by one in n: the recursion ran n − 1 times": make(steps=lambda n: max(n - 1, 0)),
     "not 4(k + 1)": make(shift=1),
+    "not 4n x(1 − x²) with the final n in every step": make(final_n=True),
+    "not (1 − x²)^{2n−1}": make(power=lambda n: 2 * n - 1),
+    "NaN next to the edge of the support": make(one_exponential=False),
     "dropped term of the recursion: p_n′(1 − x²)²": make(first=0.0),
     "dropped term of the recursion: 4n x(1 − x²) p_n": make(second=0.0),
     "not +2x": make(two_x=2.0),

@@ -125,11 +125,12 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
             inside = (s_star > 0) & (s_star < duration)  # NaN compares false
         elif bracket_end == "unclipped":
             inside = s_star > 0
-        elif bracket_end == "max":
+        elif bracket_end in ("max", "first"):
             inside = (s_star > 0) & (s_star < duration)
         else:  # "duration"
             inside = np.zeros(V0.shape, bool)
-        hi = np.where(inside, s_star, duration.max() if bracket_end == "max" else duration)
+        one = {"max": duration.max(), "first": duration[0]}.get(bracket_end, duration)
+        hi = np.where(inside, s_star, one)
         # rising at s = 0 by the derivative of the (possibly wrong) formula itself, or by
         # the solution's test I0 > V0
         if rising_test == "I0 > V0":
@@ -243,6 +244,8 @@ WRONG_CROSSINGS = {
     "whole current term dropped (V = V0·exp(−s/τ_mem)": make_crossing(no_current=True),
     "not refined": make_crossing(refine=False),
     "NaN": make_crossing(none=np.nan),
+    "−1 for 'no crossing'": make_crossing(none=-1.0),
+    "duration[0]": make_crossing(bracket_end="first"),  # a broadcasting slip
 }
 # the term b·exp(−s/τ_syn) dropped with a = V0 − b kept: V(0) = V0 − b, a "crossing" at s ≈ 0
 # (in V only, or also in the peak s*, which then does not exist); the same fragment for both

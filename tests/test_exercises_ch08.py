@@ -26,6 +26,7 @@ from snnlib.exercises.ch08 import _if_variant
         (lambda x, dt: np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1))), "partial means"),
         (lambda x, dt: np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1))) * dt,
          "partial means"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x[::-1]))) * dt, "tail sums"),
         (lambda x, dt: np.sum(np.abs(x)) * dt, "L¹ norm"),
         (lambda x, dt: np.max(np.abs(x)), "largest sample"),
         (lambda x, dt: (np.abs(np.cumsum(x)).max() - np.abs(np.cumsum(x)).min()) * dt,

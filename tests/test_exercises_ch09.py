@@ -94,8 +94,31 @@ def classic(x, delta):
     return _sender(x, delta, decide)
 
 
+def early(x, delta):                   # writes the event of sample n at n − 1
+    out = correct(x, delta)
+    return np.concatenate([out[..., 1:], np.zeros_like(out[..., :1])], axis=-1)
+
+
+def stops_short(x, delta):             # range(1, T - 1): the last sample never sends
+    def decide(dev, ref, xn):
+        e = np.where(np.abs(dev) >= delta, delta * np.trunc(dev / delta), 0.0)
+        return e, ref + e
+    out, ref = np.zeros_like(x), x[..., 0].copy()
+    for n in range(1, x.shape[-1] - 1):
+        out[..., n], ref = decide(x[..., n] - ref, ref, x[..., n])
+    return out
+
+
+def memoryless_floor(x, delta):
+    held = x[..., :1] + delta * np.floor((x - x[..., :1]) / delta)
+    return np.diff(held, axis=-1, prepend=held[..., :1])
+
+
 CATALOGUE = {
-    "off by one": late,
+    "off by one: every event comes one sample late": late,
+    "off by one: every event comes one sample early": early,
+    "the loop stops before the last sample": stops_short,
+    "memoryless quantiser": memoryless_floor,
     "'>' for '≥'": _rule(lambda d, s: s * np.trunc(d / s), strict=True),
     "floor instead of trunc": _rule(lambda d, s: s * np.floor(d / s)),
     "rounding to the nearest": _rule(lambda d, s: s * np.round(d / s)),

@@ -304,6 +304,9 @@ def check_first_crossing(
             raise TypeError("returned None: return an array of crossing times (+inf where "
                             "there is none)")
         got = np.asarray(got, dtype=float)
+        if (got < 0).any():  # before -1 could pass for the sentinel _NONE
+            raise ValueError("returned a negative time (−1 for 'no crossing'?): a crossing "
+                             "time is s ≥ 0; return +inf where V does not reach ϑ")
         return np.where(np.isposinf(got), _NONE, got)
 
     def nan(args, got, expected):
@@ -346,10 +349,10 @@ def check_first_crossing(
         return (f"returned s ≈ 0 for a neuron that starts below ϑ (V0 = {V0[i]:.3g}, "
                 f"I0 = {I0[i]:.3g}): s = 0 needs V0 ≥ ϑ — does your V start at V(0) = V0?")
 
-    def one_duration(args, got, expected):
+    def one_duration(args, got, expected, modes=(False, True)):
         V0, I0, duration, p = args
         for end, by_end in product(np.unique([duration[0], duration[-1], duration.max()]),
-                                   (False, True)):
+                                   modes):
             if _matches(got, _bracketed(V0, I0, duration, p, end, by_end)):
                 names = " or ".join(name for name, value in (
                     ("duration.max()", duration.max()), ("duration[0]", duration[0]),
@@ -368,6 +371,11 @@ def check_first_crossing(
             b = I0[i] * ts / (ts - tm)
             return (V0[i] - b) * np.exp(-s / tm) + b * np.exp(-s / ts)
         return V
+
+    def one_duration_strict(args, got, expected):
+        # the peak tested against each neuron's own duration, one end for all: told apart from
+        # an unclipped bracket, which the looser test (peak inside the one end) also matches
+        return one_duration(args, got, expected, modes=(False,))
 
     def beyond(args, got, expected):
         duration = args[2]
@@ -468,7 +476,8 @@ def check_first_crossing(
         return None
 
     hints = (
-        nan, threshold_one, at_threshold, dropped_b, beyond, one_duration, downward, swapped,
+        nan, threshold_one, at_threshold, dropped_b, one_duration_strict, beyond, one_duration,
+        downward, swapped,
         sign_of_b, numerator, none_found,
         grid, variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
                 "closed form with two exponentials", mode="held"),

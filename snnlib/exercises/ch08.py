@@ -30,7 +30,8 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     every named mistake gives a different number. Named mistakes: a
     missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
     (told apart from a dropped partial sum by a probe on a constant input), a dropped first or
-    last partial sum, the interval form :math:`\max_n P_n - \min_n P_n`,
+    last partial sum, tail sums :math:`\sum_{k \ge n}`, the interval form
+    :math:`\max_n P_n - \min_n P_n`,
     :math:`\max_n |P_n| - \min_n |P_n|`, the trapezoid rule, :math:`\Delta t` applied twice,
     the :math:`L^1` norm, the largest sample.
 
@@ -107,6 +108,19 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
                    "from the first sample to the last"
         return None
 
+    def tails(args, got, expected):
+        x, dt = args
+        if not np.isclose(float(got), np.max(np.abs(np.cumsum(x[::-1]) * dt))):
+            return None
+        try:  # on (−3, 1) the tails give 2, the interval forms 3 or 1, the norm 3
+            probe = float(np.asarray(candidate(np.array([-3.0, 1.0]), 1.0), dtype=float))
+        except Exception:  # any failure on the probe: not this mistake
+            return None
+        if np.isclose(probe, 2.0):
+            return "these are tail sums Σ_{k≥n} (cumsum of the reversed signal); the norm " \
+                   "takes the partial sums from the start, Σ_{k≤n} x_k Δt"
+        return None
+
     def interval(args, got, expected):
         x, dt = args
         partial = _partial(x, dt)
@@ -132,7 +146,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         return None
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
-                    (dt_factor, no_abs, means, off_by_one, interval, abs_span, trapezoid, l1,
+                    (dt_factor, no_abs, means, off_by_one, tails, interval, abs_span, trapezoid, l1,
                      sup))
 
 
