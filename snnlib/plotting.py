@@ -423,7 +423,7 @@ def plot_triangle_zoom(
     ax.axvline(eps, color="0.4", lw=1.0)
     ax.plot([], [], "--", color="0.4", lw=1.0, label="leading terms ∝ ε²")
     ax.set_xlabel("ε (ms)")
-    ax.set_ylabel("|error|")
+    ax.set_ylabel("|error| (pairing: as f; derivative: f per ms)")
     ax.legend(frameon=False, fontsize="x-small", ncol=2)
     return axes
 
