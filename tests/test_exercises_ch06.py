@@ -288,7 +288,16 @@ def _reset_from_lam_i(lam_v, lam_i, gap, neuron, dl, vd, p, R):
     return out, li
 
 
+def _jump_subtracted(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, li = sweep_step(lam_v, lam_i, gap, neuron, dl, vd, p, R)
+    decayed, _ = _decayed(lam_v, lam_i, gap, p)
+    rows = np.arange(lv.shape[0])
+    lv[rows, neuron] = 2 * decayed[rows, neuron] - lv[rows, neuron]
+    return lv, li
+
+
 SWEEP_MISTAKES_THIRD = {
+    "the whole jump is subtracted": _jump_subtracted,
     "`>` for `≥`: no jump where the gap is 0": _strict_gap,
     "A = τ_syn/(τ_syn − τ_mem) is wrong": _ratio_flipped,
     "broadcasting slip out[:, neuron] +=": _column_slip,

@@ -327,6 +327,14 @@ def check_sweep_step(candidate: Callable) -> Verdict:
         ):
             if matches(got, variant(args, **options)):
                 return message
+        lam_v, lam_i, gap, neuron = args[:4]
+        decayed = _decay(lam_v, lam_i, gap[:, None], p)[0]
+        rows = np.arange(lam_v.shape[0])
+        subtracted = expected.copy()
+        subtracted[0][rows, neuron] = 2 * decayed[rows, neuron] - expected[0][rows, neuron]
+        if matches(got, subtracted):
+            return ("the whole jump is subtracted: λ_V,n⁻ = λ_V,n⁺ + [ … ]/(τ_mem V̇⁻), "
+                    "added to λ_V after the decay")
         if _close(got[0], expected[0]) and not _close(got[1], expected[1]):
             return "λ_I is wrong (it is continuous at a spike: only λ_V jumps)"
         return None
