@@ -298,7 +298,8 @@ def _if_event_search(
     :math:`L` the (leaky) running integral of the input and :math:`R` the (leaky) sum of
     everything removed by resets up to the last spike :math:`t_m`. Each channel searches the
     next ``window`` samples for the first :math:`|u_n| \ge \vartheta`; channels without a hit
-    move on by a window.
+    move on by a window. While no channel fires the window doubles (up to about 2²⁰ samples
+    per step over all channels), so long silent stretches cost few steps.
     """
     channels, length = x2.shape
     decay = np.exp(-leak * dt)
@@ -307,14 +308,23 @@ def _if_event_search(
     last = np.full(channels, -1)  # the last sample with a spike (or -1)
     scanned = np.full(channels, -1)  # the last sample searched
     removed = np.zeros(channels)  # R at `last`, units of ϑ
-    offsets = np.arange(1, window + 1)
+    widest = max(window, min(length, 2**20 // channels))
+    width = window
+    offsets = np.arange(1, widest + 1)
+    # e^{-αΔt j}, j = 1 … widest: one table (vectorized exp) instead of a power per sample
+    powers = np.exp(-leak * dt * offsets) if leak else None
+    flat = L.reshape(-1)
     active = np.arange(channels)
     while active.size:
-        idx = scanned[active, None] + offsets[None, :]
+        idx = scanned[active, None] + offsets[None, :width]
         inside = idx < length
-        u = L[active[:, None], np.minimum(idx, length - 1)] - removed[active, None] * (
-            decay ** (idx - last[active, None]) if leak else 1.0
-        )
+        u = flat.take(np.minimum(idx, length - 1) + (active * length)[:, None])
+        if leak:
+            # R e^{-α(t_n - t_m)} = (R e^{-α(t_s - t_m)}) e^{-α(t_n - t_s)}, t_s the last scanned
+            start = removed[active] * decay ** (scanned[active] - last[active])
+            u = u - start[:, None] * powers[None, :width]
+        else:
+            u = u - removed[active, None]
         hit = inside & (np.abs(u) >= 1.0)
         found = hit.any(axis=1)
         first = np.argmax(hit, axis=1)
@@ -328,7 +338,8 @@ def _if_event_search(
         last[ch] = n
         scanned[ch] = n
         # channels without a spike in this window
-        scanned[active[~found]] += window
+        scanned[active[~found]] += width
+        width = window if found.any() else min(2 * width, widest)
         active = active[scanned[active] < length - 1]
     return spikes
 
