@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _timing import median_time
+from _timing import interleaved_medians, median_time
 
 from snnlib.sampling import alexiewicz_norm, integrate_and_fire
 
@@ -43,17 +43,21 @@ def numpy_loop_if(x: np.ndarray, threshold: float) -> np.ndarray:
 def run_case(name: str, x: np.ndarray, threshold: float, repeats: int, loop: bool) -> None:
     spikes = integrate_and_fire(x, threshold)
     n_spikes = int(np.count_nonzero(spikes))
-    t_cumsum = median_time(lambda: np.cumsum(x, axis=-1), repeats)
-    t_norm = median_time(lambda: alexiewicz_norm(x), repeats)
-    t_if = median_time(lambda: integrate_and_fire(x, threshold), repeats)
-    print(f"\n{name}: shape {x.shape}, {n_spikes} spike samples")
-    print(f"  np.cumsum            {t_cumsum * 1e3:9.2f} ms")
-    print(f"  alexiewicz_norm      {t_norm * 1e3:9.2f} ms   / cumsum {t_norm / t_cumsum:6.2f}")
-    print(f"  integrate_and_fire   {t_if * 1e3:9.2f} ms   / cumsum {t_if / t_cumsum:6.2f}")
-    for reset in ("subtract", "zero"):
-        t_reset = median_time(lambda r=reset: integrate_and_fire(x, threshold, reset=r), repeats)
-        print(f"  IF, reset {reset:<9}  {t_reset * 1e3:9.2f} ms   / cumsum "
-              f"{t_reset / t_cumsum:6.2f}")
+    candidates = {
+        "np.cumsum": lambda: np.cumsum(x, axis=-1),
+        "alexiewicz_norm": lambda: alexiewicz_norm(x),
+        "IF, reset mod": lambda: integrate_and_fire(x, threshold),
+        "IF, mod, leak 1e-3": lambda: integrate_and_fire(x, threshold, leak=1e-3),
+        "IF, mod, leak 0.1": lambda: integrate_and_fire(x, threshold, leak=0.1),
+        "IF, reset subtract": lambda: integrate_and_fire(x, threshold, reset="subtract"),
+        "IF, reset zero": lambda: integrate_and_fire(x, threshold, reset="zero"),
+    }
+    times = interleaved_medians(candidates, repeats)  # one run, interleaved, medians
+    t_cumsum = times["np.cumsum"]
+    t_if = times["IF, reset mod"]
+    print(f"\n{name}: shape {x.shape}, {n_spikes} spike samples (interleaved medians)")
+    for label, t in times.items():
+        print(f"  {label:<20} {t * 1e3:9.2f} ms   / cumsum {t / t_cumsum:6.2f}")
     if loop:
         rows = x.reshape(-1, x.shape[-1])
         check = rows[0, :20000]

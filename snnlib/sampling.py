@@ -198,21 +198,51 @@ def _mod_scan(F: np.ndarray) -> np.ndarray:
     when it moves down, on the ceiling (:math:`b = 1`); an integer :math:`F_n` pins
     :math:`k_n = F_n` (:math:`b = 0`); otherwise :math:`b` keeps its value. So :math:`b` is a
     forward fill of the last such event: O(n) vectorized work, independent of the spike count.
+
+    Examples
+    --------
+    >>> _mod_scan(np.array([[0.6, 1.2, 3.7, -0.3]])).tolist()
+    [[0.0, 1.0, 3.0, 0.0]]
+    """
+    return np.cumsum(_mod_spike_counts(F), axis=-1)
+
+
+def _mod_spike_counts(F: np.ndarray) -> np.ndarray:
+    r"""Spike counts :math:`k_n - k_{n-1}` of reset-to-mod IF (see :func:`_mod_scan`).
+
+    Computed as :math:`\Delta\lfloor F_n\rfloor + \Delta b_n`: :math:`\Delta b` is nonzero only
+    at cell changes, so when those are rare (sparse spiking) only they are visited; otherwise
+    the forward fill runs over all samples (int32 indices, one flat pass).
+
+    Examples
+    --------
+    >>> _mod_spike_counts(np.array([[0.6, 1.2, 3.7, -0.3]])).tolist()
+    [[0.0, 1.0, 2.0, -3.0]]
     """
     cell = np.floor(F)
-    previous = np.concatenate([np.zeros_like(cell[:, :1]), cell[:, :-1]], axis=-1)
-    integer = cell == F
-    event = (cell != previous) | integer
-    value = (cell < previous) & ~integer
-    index = np.where(event, np.arange(F.shape[-1]), -1)
-    np.maximum.accumulate(index, axis=-1, out=index)
-    rows = np.arange(F.shape[0])[:, None]
-    b = np.where(index >= 0, value[rows, np.maximum(index, 0)], False)
-    return cell + b
-
-
-def _spikes_from_counts(k: np.ndarray, unit: float) -> np.ndarray:
-    return np.diff(k, axis=-1, prepend=0.0) * unit
+    d = np.diff(cell, axis=-1, prepend=0.0)
+    d[:, 0] += 0.0  # -0.0 - 0.0 would leave a negative zero
+    event = d != 0
+    event |= cell == F
+    event[:, 0] = True  # each row starts from b = 0
+    d_flat, f_flat, c_flat, e_flat = (a.reshape(-1) for a in (d, F, cell, event))
+    if np.count_nonzero(e_flat) * 8 <= e_flat.size:
+        pos = np.flatnonzero(e_flat)
+        value = ((d_flat[pos] < 0) & (c_flat[pos] != f_flat[pos])).astype(np.float64)
+        previous = np.concatenate([[0.0], value[:-1]])
+        previous[pos % F.shape[-1] == 0] = 0.0
+        d_flat[pos] += value - previous
+        return d
+    value = d_flat < 0
+    value &= c_flat != f_flat
+    index = np.arange(e_flat.size, dtype=np.int32 if e_flat.size < 2**31 else np.int64)
+    index *= e_flat
+    np.maximum.accumulate(index, out=index)
+    b = value.take(index).view(np.int8)
+    db = np.diff(b, prepend=np.int8(0)).reshape(F.shape)
+    db[:, 0] = b.reshape(F.shape)[:, 0]
+    d += db
+    return d
 
 
 def _reset_rule(u: np.ndarray, threshold: float, reset: str) -> tuple[np.ndarray, np.ndarray]:
@@ -268,7 +298,8 @@ def _if_event_search(
     :math:`L` the (leaky) running integral of the input and :math:`R` the (leaky) sum of
     everything removed by resets up to the last spike :math:`t_m`. Each channel searches the
     next ``window`` samples for the first :math:`|u_n| \ge \vartheta`; channels without a hit
-    move on by a window.
+    move on by a window. While no channel fires the window doubles (up to about 2²⁰ samples
+    per step over all channels), so long silent stretches cost few steps.
     """
     channels, length = x2.shape
     decay = np.exp(-leak * dt)
@@ -277,14 +308,23 @@ def _if_event_search(
     last = np.full(channels, -1)  # the last sample with a spike (or -1)
     scanned = np.full(channels, -1)  # the last sample searched
     removed = np.zeros(channels)  # R at `last`, units of ϑ
-    offsets = np.arange(1, window + 1)
+    widest = max(window, min(length, 2**20 // channels))
+    width = window
+    offsets = np.arange(1, widest + 1)
+    # e^{-αΔt j}, j = 1 … widest: one table (vectorized exp) instead of a power per sample
+    powers = np.exp(-leak * dt * offsets) if leak else None
+    flat = L.reshape(-1)
     active = np.arange(channels)
     while active.size:
-        idx = scanned[active, None] + offsets[None, :]
+        idx = scanned[active, None] + offsets[None, :width]
         inside = idx < length
-        u = L[active[:, None], np.minimum(idx, length - 1)] - removed[active, None] * (
-            decay ** (idx - last[active, None]) if leak else 1.0
-        )
+        u = flat.take(np.minimum(idx, length - 1) + (active * length)[:, None])
+        if leak:
+            # R e^{-α(t_n - t_m)} = (R e^{-α(t_s - t_m)}) e^{-α(t_n - t_s)}, t_s the last scanned
+            start = removed[active] * decay ** (scanned[active] - last[active])
+            u = u - start[:, None] * powers[None, :width]
+        else:
+            u = u - removed[active, None]
         hit = inside & (np.abs(u) >= 1.0)
         found = hit.any(axis=1)
         first = np.argmax(hit, axis=1)
@@ -298,7 +338,8 @@ def _if_event_search(
         last[ch] = n
         scanned[ch] = n
         # channels without a spike in this window
-        scanned[active[~found]] += window
+        scanned[active[~found]] += width
+        width = window if found.any() else min(2 * width, widest)
         active = active[scanned[active] < length - 1]
     return spikes
 
@@ -374,7 +415,8 @@ def integrate_and_fire(
         return np.zeros_like(x)
     if reset == "mod" and leak == 0.0:
         F = np.cumsum(x2, axis=-1) * (dt / threshold)
-        spikes = _spikes_from_counts(_mod_scan(F), threshold)
+        spikes = _mod_spike_counts(F)
+        spikes *= threshold
     else:
         # Every spike needs a charge of at least ϑ, so Σ|x|Δt/ϑ bounds the spike count. Sparse
         # inputs are searched spike by spike; dense ones stepped sample by sample.
@@ -541,7 +583,7 @@ def send_on_delta(
         return np.zeros_like(x)
     if reference == "lattice":
         F = (x2 - x2[:, :1]) / delta
-        events = _spikes_from_counts(_mod_scan(F), delta)
+        events = _mod_spike_counts(F) * delta
     else:
         events = _sod_last_value(x2, delta)
     return _restore(events, x, axis)
