@@ -43,8 +43,8 @@ matrix ``recurrent[l]`` is a ``Linear`` from ``lif_l`` back to ``lif_l``.
 Time unit: NIR's classes carry no unit, and the NIR peers (snnTorch, Norse, Rockpool) read
 time constants in **seconds**; snnlib works in ms. Export writes
 :math:`\tau/1000` (s) and :math:`w_\mathrm{in} = \tau_\mathrm{syn}` in s; import multiplies by
-1000. Division by 1000 is not injective on floats (about 1 % of values in ms share their
-quotient with a neighbouring float), so each CubaLIF's metadata also carries the ms values
+1000. Division by 1000 is not injective on floats (about 4.6 % of the floats of a binade share
+their quotient with a neighbouring float), so each CubaLIF's metadata also carries the ms values
 (``tau_mem_ms``, ``tau_syn_ms``); import uses them only when they divide to exactly the stored
 seconds, else the float next to :math:`1000\,\tau` that divides back to it. Export → import
 thus returns the very same floats. The graph's metadata says ``time_unit = "s"``.
@@ -106,7 +106,7 @@ def _to_unit(tau_ms: float) -> float:
 
 def _from_unit(tau: float, hint: object = None) -> float:
     """A float ``m`` (ms) with ``m / 1000 == tau``: ``hint`` if it is one (division by 1000 is
-    not injective: about 1 % of floats share their quotient with a neighbour, so the ms value
+    not injective: about 4.6 % of floats share their quotient with a neighbour, so the ms value
     written by :func:`to_nir` in the node's metadata picks the right one), else the one nearest
     to ``1000 tau``; ``1000 tau`` itself if no neighbour maps back."""
     if isinstance(hint, numbers.Real) and not isinstance(hint, bool):
