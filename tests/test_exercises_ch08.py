@@ -106,6 +106,16 @@ def if_strict(x, threshold, dt, leak):
     return out
 
 
+def if_threshold_times_dt(x, threshold, dt, leak):
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold * dt:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
 def if_subtract(x, threshold, dt, leak):
     u, out = 0.0, np.zeros_like(x)
     for n in range(x.size):
@@ -383,6 +393,7 @@ def if_in_place_dt_twice(x, threshold, dt, leak):
 
 CATALOGUE = [
     (if_strict, "not >"),
+    (if_threshold_times_dt, "not ϑΔt"),
     (if_subtract, "reset by subtraction"),
     (if_zero, "reset to zero"),
     (if_floor, "floor instead of trunc"),

@@ -165,7 +165,8 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
     ``decay``: "exp" e^(−αΔt) (correct), "no_dt" e^(−α), "none" 1, "plus" e^(+αΔt),
     "euler" 1 − αΔt, "over_dt" e^(−α/Δt). ``keep``: "rest" u − s (correct), "zero", "one"
     (subtract one ϑ whatever was emitted), "trunc" (subtract ϑ·trunc(u/ϑ) whatever was
-    emitted). ``fire``: ">=" (correct), ">", "always", "neg_strict" (u ≥ ϑ or u < −ϑ).
+    emitted). ``fire``: ">=" (correct), ">", "always", "neg_strict" (u ≥ ϑ or u < −ϑ),
+    "theta_dt" (|u| ≥ ϑΔt).
     ``charge``: "x*dt" (correct), "x", "x/dt", "x*theta/dt", "x*dt*dt". ``leak_on_spike``: decay
     only after a spike. ``swap``: ϑ and Δt exchanged. ``slack``: fire within this much of a
     multiple of ϑ.
@@ -187,8 +188,9 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
         if fire == "neg_strict":
             fires = u >= threshold or u < -threshold
         else:
-            fires = fire == "always" or ((level > threshold) if fire == ">" else
-                                         (level >= threshold - slack))
+            bar = threshold * dt if fire == "theta_dt" else threshold
+            fires = fire == "always" or ((level > bar) if fire == ">" else
+                                         (level >= bar - slack))
         if fires:
             ratio = (u + np.sign(u) * slack) / threshold
             units = {"mod": np.trunc(ratio), "floor": np.floor(ratio),
@@ -257,6 +259,8 @@ _PIN_TOLERANCE_MESSAGE = ("the integer pin has a tolerance (np.isclose or |F −
 
 #: The catalogue of simulated mistakes and what the check says about each.
 _MISTAKES: tuple[tuple[dict, str], ...] = (
+    (dict(fire="theta_dt"), "the threshold is ϑ, not ϑΔt: u already carries the factor Δt "
+                            "(u = Σ x Δt), so fire when |u| ≥ ϑ"),
     (dict(fire=">"), "fires only when |u| > ϑ: a potential exactly at ±ϑ (or at a multiple of "
                      "ϑ) must fire too — the test is |u| ≥ ϑ, not >"),
     (dict(emit="one"), "that is reset by subtraction: one ±ϑ per sample, so a charge of several "
@@ -375,6 +379,8 @@ def check_integrate_and_fire(
         (np.array([0.25, 0.25, 0.5, 1.0, -0.75, 0.5, -1.5]), 0.25, 0.5, 0.0),  # the same, longer
         (np.array([3.0, -0.99999]), 1.0, 1.0, 0.0),  # F_2 = 2.00001: near an integer, no spike
         (np.array([3.0, -0.999]), 1.0, 1.0, 0.0),    # F_2 = 2.001: the same, farther away
+        (ties / 2.0, 1.0, 2.0, 0.0),           # the ties again with Δt = 2 (> 1: ϑ and ϑΔt differ)
+        (drive[:120], 0.5, 2.0, 0.05),         # a leak with Δt = 2
     ]
 
     def reference(x, threshold, dt, leak):
