@@ -105,6 +105,7 @@ BUMP_CATALOGUE = {
     "dropped term of the recursion: p_n′(1 − x²)²": make(first=0.0),
     "dropped term of the recursion: 4n x(1 − x²) p_n": make(second=0.0),
     "not +2x": make(two_x=2.0),
+    "dropped term of the recursion: −2x p_n": make(two_x=0.0),
     "not (1 − x²)^n": make(power=lambda n: n),
     "not (1 − x²)^{2n+1}": make(power=lambda n: 2 * n + 1),
     "dropped factor 2 in the recursion": make(four=2.0),

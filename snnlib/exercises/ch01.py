@@ -44,8 +44,11 @@ def check_spike_train_pairing(
         if np.isclose(float(got), -float(expected)) and float(expected) != 0:
             if args[3] % 2:
                 return "the sign (−1)ⁿ of the derivative's pairing is missing"
-            return ("the sign must be (−1)ⁿ, + for even n: (−1)ⁿ⁺¹, a fixed '−' or −1 for every "
-                    "n ≥ 1 is wrong at n = 0 and n = 2")
+            if args[3] == 0:
+                return ("the sign must be (−1)ⁿ, + at n = 0: (−1)ⁿ⁺¹ or a fixed '−' is wrong at "
+                        "every even n")
+            return ("the sign must be (−1)ⁿ, + for even n: −1 for every n ≥ 1 is right at odd n "
+                    "and wrong at n = 2, 4, …")
         return None
 
     def order(args, got, expected):
@@ -186,6 +189,8 @@ def check_bump_derivative(
         ("dropped term of the recursion: 4n x(1 − x²) p_n", {"keep_second": False}),
         ("sign: the recursion has −2x p_n (from ψ′ = −2xψ/(1 − x²)²), not +2x",
          {"two_x_sign": 1.0}),
+        ("dropped term of the recursion: −2x p_n (from ψ′ = −2xψ/(1 − x²)²)",
+         {"two_x_sign": 0.0}),
         ("the denominator is (1 − x²)^{2n}, not (1 − x²)^n", {"power": "n"}),
         ("the denominator is (1 − x²)^{2n}, not (1 − x²)^{2n+1}", {"power": "2n+1"}),
         ("the denominator is (1 − x²)^{2n}, not (1 − x²)^{2n−1}", {"power": "2n-1"}),
