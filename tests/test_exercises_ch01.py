@@ -51,7 +51,8 @@ ONE_MINUS_X2, X = Polynomial([1.0, 0.0, -1.0]), Polynomial([0.0, 1.0])
 
 def make(steps=lambda n: n, power=lambda n: 2 * n, shift=0, first=1.0, second=1.0,
          two_x=-2.0, chain=lambda n: n, mask=True, centre=1.0, in_place=False, four=4.0,
-         e=1.0, argument=lambda t, c, w: (t - c) / w, final_n=False, one_exponential=True):
+         e=1.0, argument=lambda t, c, w: (t - c) / w, final_n=False, one_exponential=True,
+         cut=1.0):
     """The solution of the exercise, with one knob per typical mistake."""
 
     def bump_derivative(t, n, center=0.0, width=1.0):
@@ -73,7 +74,7 @@ def make(steps=lambda n: n, power=lambda n: 2 * n, shift=0, first=1.0, second=1.
             else:
                 value = p(x) * np.exp(e - 1.0 / s) / s ** power(n)
         if mask:
-            value = np.where(np.abs(x) < 1.0, value, 0.0)
+            value = np.where(np.abs(x) < cut, value, 0.0)
         return value / width ** chain(n)
 
     return bump_derivative
@@ -87,6 +88,7 @@ def test_bump_derivative_accepts_correct_code():
 
 BUMP_CATALOGUE = {
     "not zero at or outside the support": make(mask=False),
+    "zero inside the support, next to its edge": make(cut=0.976),
     "wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0": make(chain=lambda n: 0),
     "here w^+n": make(chain=lambda n: -n),
     "here w^−1": make(chain=lambda n: 1),
