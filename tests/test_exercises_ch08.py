@@ -391,8 +391,14 @@ def if_in_place_dt_twice(x, threshold, dt, leak):
     return if_mod(x, threshold, dt, leak)
 
 
+def if_strict_when_leaky(x, threshold, dt, leak):
+    # the closed form (correct) without a leak, a loop with `>` for `≥` with one
+    return if_mod(x, threshold, dt, leak) if leak == 0 else if_strict(x, threshold, dt, leak)
+
+
 CATALOGUE = [
     (if_strict, "not >"),
+    (if_strict_when_leaky, "not >"),
     (if_threshold_times_dt, "not ϑΔt"),
     (if_subtract, "reset by subtraction"),
     (if_zero, "reset to zero"),

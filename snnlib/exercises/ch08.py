@@ -381,6 +381,7 @@ def check_integrate_and_fire(
         (np.array([3.0, -0.999]), 1.0, 1.0, 0.0),    # F_2 = 2.001: the same, farther away
         (ties / 2.0, 1.0, 2.0, 0.0),           # the ties again with Δt = 2 (> 1: ϑ and ϑΔt differ)
         (drive[:120], 0.5, 2.0, 0.05),         # a leak with Δt = 2
+        (np.array([1.0, 0.5, 0.5]), 1.0, 1.0, 0.5),  # a tie at ϑ with a leak
     ]
 
     def reference(x, threshold, dt, leak):
