@@ -33,6 +33,8 @@ def _jump(lam_v, lam_i, n, dl, vd, p, R, *, sign_rec=1.0, tau=None, reset=1.0):
 SPIKE_JUMP_MISTAKES = {
     "transposed": lambda lv, li, n, dl, vd, p, R: one_sample_jump(lv, li, n, dl, vd, p, R.T),
     "reset term": lambda lv, li, n, dl, vd, p, R: _jump(lv, li, n, dl, vd, p, R, reset=0.0),
+    "factor ϑ of the reset term": lambda lv, li, n, dl, vd, p, R:
+        _jump(lv, li, n, dl, vd, p, R, reset=1.0 / p.threshold),
     "wrong sign": lambda lv, li, n, dl, vd, p, R: one_sample_jump(lv, li, n, -dl, vd, p, R),
     "only λ_V of the neuron": lambda lv, li, n, dl, vd, p, R:
         one_sample_jump(lv, li, n, dl, vd, p, R) + 0.01,

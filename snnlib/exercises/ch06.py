@@ -53,6 +53,9 @@ def check_spike_jump(candidate: Callable) -> Verdict:
     same = rng.normal(size=4)
     cases.append((same, same.copy(), 0, 0.0, 1.0, LIFParams(10.0, 2.0, 1.0),
                   rng.normal(size=(4, 4))))
+    # a threshold other than 1, so that a dropped ϑ shows
+    cases.append((rng.normal(size=5), rng.normal(size=5), 3, 0.4, 0.5,
+                  LIFParams(threshold=0.5), rng.normal(size=(5, 5))))
 
     def reference(lam_v, lam_i, n, dloss_dt, v_dot, params, R):
         return spike_jump(lam_v[None], lam_i[None], np.array([n]), np.array([dloss_dt]),
@@ -92,6 +95,10 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         without[n] -= params.threshold * lam_v[n] / (params.tau_mem * vd)
         if _close(got, without):
             return "the reset term ϑ λ_V,n⁺ is missing"
+        unit = without.copy()
+        unit[n] += lam_v[n] / (params.tau_mem * vd)
+        if params.threshold != 1.0 and _close(got, unit):
+            return "the factor ϑ of the reset term ϑ λ_V,n⁺ is missing"
         return None
 
     def time_constant(args, got, expected):
