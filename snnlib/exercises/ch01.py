@@ -129,7 +129,7 @@ def check_bump_derivative(
     with :math:`x = (t - c)/w` and 0 for :math:`|x| \ge 1`, compared with
     ``bump(center, width).derivative(n)(t)`` for n = 0…5 on grids, most of which hit
     :math:`x = 0` and :math:`x = \pm1` exactly, for n = 12 next to the edge of the support,
-    and for n = 5 at |x| = 0.98 … 0.995.
+    and for n = 5 at :math:`|x|` = 0.98 … 0.995.
     Named mistakes: not zero at or outside the support, NaN next to the edge (ψ and
     :math:`(1 - x^2)^{2n}` divided after both underflow), a wrong
     chain factor, the centre ignored, off by one in n (the answer is :math:`\psi^{(n\pm1)}`,
