@@ -84,16 +84,20 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
             return "the largest partial sum without |·|: a negative excursion counts too"
         return None
 
+    def answers(probe: np.ndarray, value: float) -> bool:
+        """Whether the candidate gives ``value`` on the probe input (dt = 1)."""
+        try:
+            return bool(np.isclose(float(np.asarray(candidate(probe, 1.0), dtype=float)), value))
+        except Exception:  # any failure on the probe: not this mistake
+            return False
+
     def means(args, got, expected):
         x, dt = args
         averaged = np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1)))
         if not any(np.isclose(float(got), m) for m in (averaged, averaged * dt)):
             return None
-        try:  # on a constant input the partial means stay at 1, the sums grow to 4
-            probe = float(np.asarray(candidate(np.ones(4), 1.0), dtype=float))
-        except Exception:  # any failure on the probe: not this mistake
-            return None
-        if np.isclose(probe, 1.0):
+        # on a constant input the partial means stay at 1, the sums grow to 4
+        if answers(np.ones(4), 1.0):
             return "these are partial means P_n/n, not partial sums: the norm is max |Σ_{k≤n} " \
                    "x_k Δt|, without dividing by the number of terms"
         return None
@@ -112,11 +116,8 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         x, dt = args
         if not np.isclose(float(got), np.max(np.abs(np.cumsum(x[::-1]) * dt))):
             return None
-        try:  # on (−3, 1) the tails give 2, the interval forms 3 or 1, the norm 3
-            probe = float(np.asarray(candidate(np.array([-3.0, 1.0]), 1.0), dtype=float))
-        except Exception:  # any failure on the probe: not this mistake
-            return None
-        if np.isclose(probe, 2.0):
+        # on (−3, 1) the tails give 2, the interval forms 3 or 1, the norm 3
+        if answers(np.array([-3.0, 1.0]), 2.0):
             return "these are tail sums Σ_{k≥n} (cumsum of the reversed signal); the norm " \
                    "takes the partial sums from the start, Σ_{k≤n} x_k Δt"
         return None
