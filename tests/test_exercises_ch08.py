@@ -314,15 +314,20 @@ def if_subtract_one(x, threshold, dt, leak):
     return out
 
 
-def if_tolerance(x, threshold, dt, leak):
-    """A tolerance against rounding: fires at |u| ≥ ϑ − 10⁻³."""
-    u, out = 0.0, np.zeros_like(x)
-    for n in range(x.size):
-        u = np.exp(-leak * dt) * u + x[n] * dt
-        if abs(u) >= threshold - 1e-3:
-            out[n] = threshold * np.trunc((u + np.sign(u) * 1e-3) / threshold)
-            u -= out[n]
-    return out
+def _if_tolerance(tolerance):
+    """A tolerance against rounding: fires at |u| ≥ ϑ − tolerance."""
+    def if_tolerance(x, threshold, dt, leak):
+        u, out = 0.0, np.zeros_like(x)
+        for n in range(x.size):
+            u = np.exp(-leak * dt) * u + x[n] * dt
+            if abs(u) >= threshold - tolerance:
+                out[n] = threshold * np.trunc((u + np.sign(u) * tolerance) / threshold)
+                u -= out[n]
+        return out
+    return if_tolerance
+
+
+if_tolerance = _if_tolerance(1e-3)
 
 
 def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False,
@@ -423,6 +428,9 @@ CATALOGUE = [
     (if_reversed, "backwards in time"),
     (if_subtract_one, "subtracts only one ϑ"),
     (if_tolerance, "tolerance in the test"),
+    (_if_tolerance(1e-6), "tolerance in the test"),
+    (_if_tolerance(1e-9), "tolerance in the test"),
+    (_if_tolerance(1e-12), "tolerance in the test"),
     (_closed_form(pin=False), "integer pin"),
     (_closed_form(swap=True), "wrong end"),
     (_closed_form(roll=True), "np.roll"),

@@ -304,7 +304,7 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                             "e^(−αΔt)"),
     (dict(keep="one"), "emits ϑ·trunc(u/ϑ) but subtracts only one ϑ: what is emitted must be "
                        "removed, u ← u − s_n"),
-    (dict(slack=1e-3), "fires within 10⁻³ of ϑ (a tolerance in the test): the threshold test is "
+    (dict(slack=1e-3), "fires just below ϑ (a tolerance in the test): the threshold test is "
                        "exact, |u| ≥ ϑ, and the amplitude is ϑ·trunc(u/ϑ) without a tolerance"),
     (dict(two_sided=False), "fires only upwards: two-sided IF also fires when u ≤ −ϑ, with a "
                             "negative amplitude"),
@@ -333,7 +333,8 @@ def check_integrate_and_fire(
     exponent :math:`e^{+\alpha\Delta t}`, the Euler leak :math:`1 - \alpha\Delta t`, the decay
     :math:`e^{-\alpha/\Delta t}`, emitting :math:`\vartheta\,\mathrm{trunc}(u/\vartheta)` but
     subtracting one :math:`\vartheta`, a tolerance in the threshold test (firing at
-    :math:`|u| \ge \vartheta - 10^{-3}`), one-sided firing, firing strictly below
+    :math:`|u| \ge \vartheta - \epsilon`; the last case puts u at :math:`\vartheta - 2^{-40}`,
+    so tolerances down to about :math:`10^{-12}` fail), one-sided firing, firing strictly below
     :math:`-\vartheta` only, emitting one :math:`\pm\vartheta` but removing
     :math:`\vartheta\,\mathrm{trunc}(u/\vartheta)`, the charge :math:`x_n/\Delta t`,
     :math:`x_n\vartheta/\Delta t` or :math:`x_n\Delta t^2`, :math:`\vartheta` and
@@ -383,6 +384,7 @@ def check_integrate_and_fire(
         (ties / 2.0, 1.0, 2.0, 0.0),           # the ties again with Δt = 2 (> 1: ϑ and ϑΔt differ)
         (drive[:120], 0.5, 2.0, 0.05),         # a leak with Δt = 2
         (np.array([1.0, 0.5, 0.5]), 1.0, 1.0, 0.5),  # a tie at ϑ with a leak
+        (np.array([1.0 - 2.0**-40, 0.0, 0.5]), 1.0, 1.0, 0.5),  # u = ϑ − 2⁻⁴⁰: no spike
     ]
 
     def reference(x, threshold, dt, leak):
