@@ -207,6 +207,23 @@ def bracket_midpoint(g, t):  # 21: (t[k] + t[k+1])/2, no refinement
     return np.sort(np.concatenate([_on_grid(t, v), 0.5 * (t[k] + t[k + 1])]))
 
 
+def first_bracket_dropped(g, t):  # 22: brackets[1:]: off by one over the brackets
+    v = g(t)
+    return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v)[1:])]))
+
+
+def last_bracket_dropped(g, t):  # 23: brackets[:-1]
+    v = g(t)
+    return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v)[:-1])]))
+
+
+def downward_only(g, t):  # 24: the mirror of row 4
+    v = g(t)
+    z = good(g, t)
+    after = v[np.minimum(np.searchsorted(t, z, side="right"), t.size - 1)]
+    return z[after < 0]
+
+
 def brentq_xtol(xtol):
     def zeros(g, t):
         v = g(t)
@@ -243,6 +260,9 @@ CATALOGUE = [
     (grid_zeros_inner_only, "t[1] or t[-2] (off by one in the grid-point search)"),
     (values_product, "product of values underflows: compare signs"),
     (bracket_midpoint, "bracket midpoint returned"),
+    (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
+    (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
+    (downward_only, "only the downward zeros"),
     *[(bisection_steps(n), TOO_FEW) for n in (10, 20, 25, 28, 30, 32, 35, 38, 40, 42, 43)],
     *[(brentq_xtol(x), TOO_FEW) for x in (1e-6, 1e-9, 1e-10, 1e-11, 2e-12, 1e-12)],
 ]

@@ -245,6 +245,42 @@ def calls_none(problem, xs, p, h):
     return grad + lam @ problem.x0_p
 
 
+def _knobs(l_x=1.0, l_p=1.0, phi_p=1.0, x0=1.0, l_p_next=False, sign=1.0):
+    """The general sweep, written out, with one factor or evaluation point changed."""
+    def wrong(problem, xs, p, h):
+        n, m = xs.shape[1], p.size
+        lam = _zero(problem.phi_x, n, xs[-1], p)
+        grad = phi_p * _zero(problem.phi_p, m, xs[-1], p)
+        for k in range(len(xs) - 2, -1, -1):
+            t, j = k * h, k + 1 if l_p_next else k
+            grad = grad + h * (lam @ problem.F_p(t, xs[k], p)
+                               + l_p * _zero(problem.l_p, m, t, xs[j], p))
+            lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam
+                             + l_x * _zero(problem.l_x, n, t, xs[k], p))
+        grad = grad if problem.x0_p is None else grad + x0 * lam @ problem.x0_p
+        return sign * grad
+    return wrong
+
+
+@pytest.mark.parametrize("wrong, fragment", [
+    (_knobs(l_x=-1.0), "the sign of l_x"),
+    (_slip("l_x_sign"), "the sign of l_x"),
+    (_knobs(l_x=2.0), "l_x counted twice"),
+    (_knobs(l_x=0.5), "l_x halved"),
+    (_knobs(l_p_next=True), "l_p taken at x_{k+1}"),
+    (_slip("l_p_next"), "l_p taken at x_{k+1}"),
+    (_knobs(l_p=-1.0), "the sign of l_p"),
+    (_knobs(x0=-1.0), "the sign of the initial condition's term"),
+    (_knobs(sign=-1.0), "the whole gradient has the wrong sign"),
+    (_knobs(phi_p=-1.0), "the sign of φ_p"),
+    (_slip("phi_p_sign"), "the sign of φ_p"),
+])
+def test_backward_sweep_names_sign_and_factor_slips(wrong, fragment):
+    verdict = check_backward_sweep(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
 @pytest.mark.parametrize("wrong, fragment", [
     (_slip("pairing"), "wrong pairing"),
     (pairing_written_out, "wrong pairing"),

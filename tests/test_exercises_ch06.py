@@ -356,6 +356,49 @@ def _skips_self(lam_v, lam_i, n, dl, vd, p, R):
     return out
 
 
+def _bracket(lam_v, lam_i, n, dl, vd, p, R, *, reset=None, recurrent=None, v_dot_times=False):
+    """The jump with its reset term (reset(lam_v, lam_i, n)) or recurrent term changed, or
+    V̇⁻ multiplying the bracket."""
+    out = lam_v.copy()
+    ref = p.threshold * lam_v[n] if reset is None else reset(lam_v, lam_i, n) * p.threshold
+    rec = R[n] @ (lam_v - lam_i) if recurrent is None else recurrent(R[n], lam_v, lam_i)
+    bracket = dl + ref + rec
+    out[n] += bracket * vd / p.tau_mem if v_dot_times else bracket / (p.tau_mem * vd)
+    return out
+
+
+SPIKE_JUMP_MISTAKES_FOURTH = {
+    "V̇⁻ multiplies the bracket instead of dividing it": lambda *a: _bracket(
+        *a, v_dot_times=True),
+    "the reset term has the wrong sign": lambda *a: _bracket(
+        *a, reset=lambda lv, li, n: -lv[n]),
+    "the reset term reads λ_I": lambda *a: _bracket(*a, reset=lambda lv, li, n: li[n]),
+    "the recurrent term lacks λ_I": lambda *a: _bracket(
+        *a, recurrent=lambda row, lv, li: row @ lv),
+}
+
+
+@pytest.mark.parametrize("fragment", SPIKE_JUMP_MISTAKES_FOURTH)
+def test_spike_jump_names_fourth_edition_mistakes(fragment):
+    verdict = check_spike_jump(SPIKE_JUMP_MISTAKES_FOURTH[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_sweep_step_names_a_recurrent_term_with_the_undecayed_lam_i():
+    def undecayed_lam_i(lam_v, lam_i, gap, neuron, dloss_dt, v_dot, params, R):
+        lv, li = _decayed(lam_v, lam_i, gap, params)
+        rows = np.arange(lam_v.shape[0])
+        bracket = (dloss_dt + params.threshold * lv[rows, neuron]
+                   + np.einsum("bj,bj->b", R[neuron], lv - lam_i))      # λ_I before the gap
+        out = lv.copy()
+        out[rows, neuron] += bracket / (params.tau_mem * v_dot)
+        return out, li
+
+    verdict = check_sweep_step(undecayed_lam_i)
+    assert not verdict.passed and "recurrent term reads λ_I before the decay" in \
+        verdict.message, verdict.message
+
+
 SPIKE_JUMP_MISTAKES_THIRD = {
     "partly updated λ_V": _partly_updated,
     "τ_mem multiplies the bracket": _tau_multiplied,

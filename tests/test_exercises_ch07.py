@@ -279,3 +279,67 @@ def test_a_loss_error_is_not_called_a_gradient_factor():
 
     verdict = check_first_spike_loss(loss_slightly_off)
     assert not verdict.passed and "off by the factor" not in verdict.message, verdict.message
+
+
+def _regulariser_changed(loss_reg=None, grad_factor=1.0, grad_shifted=False):
+    """The correct loss with its regulariser term loss_reg(ty, ty_shifted, tau0, tau1, alpha)
+    in place of α(e^(t_y/τ₁) − 1), and its derivative scaled or taken at the shifted time."""
+    def wrong(t, labels, t_max, tau0, tau1, alpha):
+        loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+        fired = np.isfinite(t)
+        te = np.where(fired, t, t_max)
+        rows = np.arange(len(labels))
+        ty, shifted = te[rows, labels], te[rows, labels] - te.min(axis=1)   # the invited slip
+        keep = fired[rows, labels]
+        if loss_reg is not None:
+            loss = np.where(keep, loss - alpha * np.expm1(ty / tau1)
+                            + loss_reg(ty, shifted, tau0, tau1, alpha), loss)
+        at = shifted if grad_shifted else ty
+        grad[rows, labels] += np.where(keep, alpha / tau1 * (grad_factor * np.exp(at / tau1)
+                                                             - np.exp(ty / tau1)), 0.0)
+        return loss, grad
+    return wrong
+
+
+def _all_shifted(t, labels, t_max, tau0, tau1, alpha):
+    """Each row's earliest spike subtracted once, at the start, and never added back."""
+    fired = np.isfinite(t)
+    te = np.where(fired, t, t_max)
+    ts = te - te.min(axis=1, keepdims=True)
+    rows = np.arange(len(labels))
+    e = np.exp(-ts / tau0)
+    ty = ts[rows, labels]
+    loss = ty / tau0 + np.log(e.sum(axis=1)) + alpha * np.expm1(ty / tau1)
+    grad = -e / e.sum(axis=1, keepdims=True) / tau0
+    grad[rows, labels] += 1 / tau0 + alpha / tau1 * np.exp(ty / tau1)
+    keep = fired[rows, labels]
+    loss = np.where(keep, loss, np.log(t.shape[1]) + alpha * np.expm1(t_max / tau1))
+    return loss, np.where(fired & keep[:, None], grad, 0.0)
+
+
+@pytest.mark.parametrize(("wrong", "fragment"), [
+    (_all_shifted, "the regulariser is evaluated at the shifted time"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.exp(ty / tau1)),
+     "the regulariser lacks its −1"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.expm1(ty / tau0)),
+     "the regulariser in the loss has e^(t_y/τ₀)"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: 0.0 * ty),
+     "is missing from the loss"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: 0.0 * ty, grad_factor=0.0),
+     "is missing from the loss and from dloss_dt"),
+    (_regulariser_changed(grad_factor=2.0), "the regulariser's derivative is doubled"),
+    (_regulariser_changed(grad_factor=0.5), "the regulariser's derivative is halved"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.expm1(ts / tau1),
+                          grad_shifted=True), "the regulariser is evaluated at the shifted time"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.expm1(ts / tau1)),
+     "the regulariser is evaluated at the shifted time"),
+    (_regulariser_changed(grad_shifted=True), "evaluated at the shifted time t_y − min_k t_k"),
+])
+def test_first_spike_loss_names_regulariser_slips(wrong, fragment):
+    verdict = check_first_spike_loss(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_the_regulariser_variants_are_right_when_unchanged():
+    assert check_first_spike_loss(_regulariser_changed()).passed

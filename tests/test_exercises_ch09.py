@@ -114,6 +114,20 @@ def memoryless_floor(x, delta):
     return np.diff(held, axis=-1, prepend=held[..., :1])
 
 
+def no_memory(x, delta):               # each raw increment truncated: the residual is lost
+    out = np.zeros_like(x)
+    for n in range(1, x.shape[-1]):
+        out[..., n] = delta * np.trunc((x[..., n] - x[..., n - 1]) / delta)
+    return out
+
+
+def negated(x, delta):                 # r − x_n for x_n − r
+    def decide(dev, ref, xn):
+        e = np.where(np.abs(dev) >= delta, delta * np.trunc(dev / delta), 0.0)
+        return -e, ref + e
+    return _sender(x, delta, decide)
+
+
 CATALOGUE = {
     "off by one: every event comes one sample late": late,
     "off by one: every event comes one sample early": early,
@@ -122,6 +136,9 @@ CATALOGUE = {
     "'>' for '≥'": _rule(lambda d, s: s * np.trunc(d / s), strict=True),
     "floor instead of trunc": _rule(lambda d, s: s * np.floor(d / s)),
     "rounding to the nearest": _rule(lambda d, s: s * np.round(d / s)),
+    "ceil instead of trunc": _rule(lambda d, s: s * np.ceil(d / s)),
+    "every event has the wrong sign": negated,
+    "no memory: each event truncates the raw increment": no_memory,
     "no hysteresis": memoryless,
     "one level per sample": _rule(lambda d, s: s * np.sign(d)),
     "sign of down events": _rule(lambda d, s: s * np.trunc(np.abs(d) / s)),

@@ -73,8 +73,34 @@ def _underflows(t: np.ndarray, values: np.ndarray, zeros: np.ndarray) -> np.ndar
         return (left * right == 0) & (np.sign(left) * np.sign(right) < 0)
 
 
+#: Four alternating zeros π, 2π, 3π, 4π, none on the grid or in its first or last interval:
+#: a dropped first or last bracket misses one of them, only upward or downward zeros two.
+_PROBE = (np.sin, np.linspace(0.5, 13.0, 120))
+
+
+def _dropped_bracket(candidate: Callable, missing: np.ndarray, expected: np.ndarray,
+                     on_grid: np.ndarray) -> str | None:
+    """'first' or 'last' if the one missing zero is the first or last bracketed one and the
+    candidate also misses just that one on the probe; else None."""
+    bracketed = expected[~np.isin(expected, on_grid)]
+    if missing.size != 1 or bracketed.size == 0:
+        return None
+    ends = {"first": bracketed.min(), "last": bracketed.max()}
+    try:
+        got = np.asarray(candidate(*copy.deepcopy(_PROBE)), dtype=float).ravel()
+    except Exception:  # the reader's code: the case's own failure is reported instead
+        return None
+    zeros = find_zeros(*_PROBE)
+    probe = {"first": zeros[:1], "last": zeros[-1:]}
+    for which, zero in ends.items():
+        if missing[0] == zero and got.size == zeros.size - 1 and np.array_equal(
+                _match(got, zeros, 1e-6)[1], probe[which]):
+            return which
+    return None
+
+
 def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
-                   expected: np.ndarray) -> str:
+                   expected: np.ndarray, candidate: Callable | None = None) -> str:
     """Name the mistake behind a wrong number of zeros."""
     values = np.asarray(g(t), dtype=float)
     on_grid = t[values == 0]
@@ -98,6 +124,12 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
                 np.all(np.isin(missing, on_grid)):
             return ("misses a zero on the grid point t[1] or t[-2] (off by one in the "
                     "grid-point search): every interior point t[1:-1] can be a zero")
+        which = None if candidate is None else \
+            _dropped_bracket(candidate, missing, expected, on_grid)
+        if which:
+            cut = "brackets[1:]" if which == "first" else "brackets[:-1]"
+            return (f"drops the {which} bracket (off by one over the brackets, like {cut}): "
+                    f"the {which} sign change's zero is missing; refine every bracket")
         if np.array_equal(np.sort(missing), np.sort(downward)):
             return ("finds only the upward zeros (g rising through 0): the downward zeros are "
                     "missing, and the composition counts both")
@@ -197,9 +229,10 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     :math:`h\,2^{-(n+1)}` (n ≥ 44 for h = 0.1). The message names the mistake: zeros on grid
     points missed, counted twice or shifted by one grid point, a touching zero or an end
     point returned, the first or last grid interval dropped or t[1], t[-2] skipped (off by
-    one in a loop), a product of values that underflows, only upward (or only downward)
-    zeros, unsorted or reversed order, grid points or bracket midpoints returned,
-    interpolation only, too few bisection steps.
+    one in a loop), the first or last bracket dropped (``brackets[1:]``, ``brackets[:-1]``;
+    told from one-way zeros by a probe with four alternating zeros), a product of values
+    that underflows, only upward (or only downward) zeros, unsorted or reversed order, grid
+    points or bracket midpoints returned, interpolation only, too few bisection steps.
 
     Parameters
     ----------
@@ -240,7 +273,7 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     message = result.message.rsplit(" (case ", 1)[0]
     if "returned shape" in result.message:
         got = np.asarray(candidate(*copy.deepcopy((g, t))), dtype=float).ravel()
-        message = _count_mistake(g, t, got, find_zeros(g, t))
+        message = _count_mistake(g, t, got, find_zeros(g, t), candidate)
     if _changes_its_input(candidate, g, t):
         message += ("; your function also changes its argument t in place: if it does so "
                     "before it is done, it works on another grid")

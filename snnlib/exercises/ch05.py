@@ -141,7 +141,8 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
     lam = np.zeros(n) if slip == "terminal" else _zero_or(problem.phi_x, n, x_last, p)
     extras = slip == "extras"                          # all three extra terms dropped
     grad = np.zeros(m) if slip == "phi_p" or extras else _zero_or(problem.phi_p, m, xs[K], p)
-    grad = 2 * grad if slip == "phi_p_twice" else grad
+    grad = {"phi_p_twice": 2.0, "phi_p_sign": -1.0}.get(slip, 1.0) * grad
+    l_x_factor = {"l_x_sign": -1.0, "l_x_twice": 2.0, "l_x_half": 0.5}.get(slip, 1.0)
     last = 1 if slip == "range" else 0
     first = {"range_long": K, "range_short": K - 2}.get(slip, K - 1)
     previous = lam
@@ -151,7 +152,8 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
         F_x = np.asarray(problem.F_x(t, x, p), float)
         jl = k + 1 if slip == "l_x_next" else j
         tl = jl * h if slip == "l_x_next" else t
-        l_x = np.zeros(n) if slip == "l_x" else _zero_or(problem.l_x, n, tl, xs[jl], p)
+        l_x = np.zeros(n) if slip == "l_x" else \
+            l_x_factor * _zero_or(problem.l_x, n, tl, xs[jl], p)
         F_T_lam = {"transposed": F_x @ lam, "broadcast_T": (F_x.T * lam).sum(axis=0),
                    "broadcast": (F_x * lam).sum(axis=0)}.get(slip, F_x.T @ lam)
         new = (h * (F_T_lam + l_x) if slip == "identity" else
@@ -159,12 +161,15 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
                lam + h * F_T_lam + l_x if slip == "l_x_no_h" else
                lam + h * (F_T_lam + l_x))
         used = new if slip == "order" else (lam + new) / 2 if slip == "midpoint" else lam
-        l_p = np.zeros(m) if slip == "l_p" or extras else _zero_or(problem.l_p, m, t, x, p)
+        tp, xp = ((k + 1) * h, xs[k + 1]) if slip == "l_p_next" else (t, x)
+        l_p = np.zeros(m) if slip == "l_p" or extras else _zero_or(problem.l_p, m, tp, xp, p)
+        l_p = -l_p if slip == "l_p_sign" else l_p
         grad = (grad + h * used @ np.asarray(problem.F_p(t, x, p), float)
                 + (1.0 if slip == "l_p_no_h" else h) * l_p)
         previous, lam = lam, new
     x0_p = np.zeros((n, m)) if problem.x0_p is None or slip in ("x0_p", "extras") \
         else np.asarray(problem.x0_p, float)
+    x0_p = -x0_p if slip == "x0_sign" else x0_p
     return grad + (previous if slip == "x0_lam1" else lam) @ x0_p
 
 
@@ -208,6 +213,17 @@ _SLIPS = {
     "x0_p": "the initial condition's term λ_0ᵀ ∂x_0/∂p is missing",
     "x0_lam1": "the initial condition's term needs λ_0, after the last step: λ_0ᵀ ∂x_0/∂p, "
                "not λ_1ᵀ ∂x_0/∂p",
+    "l_x_sign": "the sign of l_x in the λ step: λ_k = λ_{k+1} + h(F_xᵀλ_{k+1} + l_xᵀ), "
+                "l_x added, not subtracted",
+    "l_x_twice": "l_x counted twice (2·h·l_x): the λ step adds h·l_xᵀ(t_k, x_k) once",
+    "l_x_half": "l_x halved (h/2·l_x): the λ step adds h·l_xᵀ(t_k, x_k), the running loss "
+                "is h·l(t_k, x_k) with no ½",
+    "l_p_next": "l_p taken at x_{k+1}: step k's running loss is h·l(t_k, x_k), so its "
+                "derivative is h·l_p(t_k, x_k)",
+    "l_p_sign": "the sign of l_p: the gradient adds h·l_p(t_k, x_k), it does not subtract it",
+    "x0_sign": "the sign of the initial condition's term: λ_0ᵀ ∂x_0/∂p is added to dL_h/dp",
+    "phi_p_sign": "the sign of φ_p: the terminal loss's φ_p(x_K) is added to dL_h/dp, not "
+                  "subtracted",
 }
 
 
@@ -319,8 +335,10 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
     :math:`x_{K-1}`, a sign, λ updated before it is used, the midpoint λ in the gradient, a
     missing factor h, a dropped :math:`\phi_p` or one added twice, a dropped :math:`l_p` or
     one without h, a dropped :math:`\lambda_0^\top\partial x_0/\partial p` or one with
-    :math:`\lambda_1`, and a piece the problem lacks (``None``) called instead of counted as
-    zero.
+    :math:`\lambda_1`, the sign of :math:`l_x` alone, :math:`l_x` twice or halved,
+    :math:`l_p` at :math:`x_{k+1}`, the sign of :math:`l_p`, of :math:`\phi_p` or of
+    :math:`\lambda_0^\top\partial x_0/\partial p`, the whole gradient's sign, and a piece
+    the problem lacks (``None``) called instead of counted as zero.
 
     Examples
     --------
@@ -354,6 +372,12 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
                     "time t_k = k·h, with x_k")
         return None
 
+    def negated(args, got, expected):
+        if _close(got, -expected):
+            return ("the whole gradient has the wrong sign: dL_h/dp, not −dL_h/dp (the "
+                    "descent step subtracts it later)")
+        return None
+
     def unscaled(args, got, expected):
         if _close(got, expected / args[3]):
             return "the factor h of the gradient sum is missing"
@@ -372,5 +396,5 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
             raise ValueError(f"must return dL_h/dp of shape {p.shape}, got {got.shape}")
         return got
 
-    hints = (*(named(slip) for slip in _SLIPS), unscaled, time_only)
+    hints = (*(named(slip) for slip in _SLIPS), negated, unscaled, time_only)
     return _named(candidate, _compare(run, cases, reference, hints))

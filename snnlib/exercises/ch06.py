@@ -30,8 +30,9 @@ def check_spike_jump(candidate: Callable) -> Verdict:
     sign of :math:`(\lambda_I - \lambda_V)`, a recurrent sum that skips :math:`j = n`, a bracket
     read from a partly updated :math:`\lambda_V`, a missing reset term, a missing
     :math:`\tau_\mathrm{mem}`, :math:`\tau_\mathrm{syn}` in place of :math:`\tau_\mathrm{mem}`,
-    :math:`\tau_\mathrm{mem}` multiplied instead of divided, the sign of
-    :math:`\partial L/\partial t_k`, the whole jump subtracted.
+    :math:`\tau_\mathrm{mem}` or :math:`\dot V^-` multiplied instead of divided, the sign
+    of :math:`\partial L/\partial t_k` or of the reset term, the reset term read from
+    :math:`\lambda_I`, a recurrent term without :math:`\lambda_I`, the whole jump subtracted.
 
     Examples
     --------
@@ -101,6 +102,25 @@ def check_spike_jump(candidate: Callable) -> Verdict:
             return "the factor ϑ of the reset term ϑ λ_V,n⁺ is missing"
         return None
 
+    def changed_term(args, got, expected):
+        lam_v, lam_i, n, _, vd, params, R = args
+        scale, ta = params.tau_mem * vd, params.threshold
+        for added, message in (
+            (-2 * ta * lam_v[n], "the reset term has the wrong sign: it is +ϑ λ_V,n⁺"),
+            (ta * (lam_i[n] - lam_v[n]), "the reset term reads λ_I: it is ϑ λ_V,n⁺, not "
+                                         "ϑ λ_I,n"),
+            (R[n] @ lam_i, "the recurrent term lacks λ_I: it is Σ_j R_nj (λ_V,j⁺ − λ_I,j), "
+                           "not Σ_j R_nj λ_V,j⁺"),
+            ((expected[n] - lam_v[n]) * scale * (vd * vd - 1), "V̇⁻ multiplies the bracket "
+                                                               "instead of dividing it: the "
+                                                               "factor is 1/(τ_mem V̇⁻)"),
+        ):
+            changed = expected.copy()
+            changed[n] += added / scale
+            if _close(got, changed):
+                return message
+        return None
+
     def time_constant(args, got, expected):
         lam_v, n, params = args[0], args[2], args[5]
         bracket = (expected[n] - lam_v[n]) * params.tau_mem
@@ -127,7 +147,7 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         return None
 
     return _compare(candidate, cases, reference,
-                    (others, recurrent_term, reset_term, time_constant, sign))
+                    (others, recurrent_term, reset_term, changed_term, time_constant, sign))
 
 
 def _decay(lam_v, lam_i, gap, p, mistake=None):
@@ -202,7 +222,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     :math:`1/\dot V^-`, a missing :math:`1/\tau_\mathrm{mem}` or :math:`\tau_\mathrm{syn}` in its
     place, the jump given to neuron ± 1 (off by one) or to every neuron, the broadcasting slip
     ``out[:, neuron] +=``, no jump at a zero gap (``>`` for ``≥``), the recurrent term read before
-    the decay, the reset term read from :math:`\lambda_I`, λ_I changed at the spike.
+    the decay (or only its λ_I), the reset term read from :math:`\lambda_I`, λ_I changed at the
+    spike.
 
     Examples
     --------
@@ -242,7 +263,7 @@ def check_sweep_step(candidate: Callable) -> Verdict:
 
     def variant(args, mistake=None, R=None, broadcast=False, jump_first=False, shift=0,
                 dl_sign=1.0, vd_power=1.0, strict_gap=False, undecayed=False, reset_i=False,
-                undecayed_v=False, **jump):
+                undecayed_v=False, undecayed_i=False, **jump):
         lam_v, lam_i, gap, neuron, dl, vd, p, R0 = args
         R = R0 if R is None else R
         if broadcast:
@@ -260,6 +281,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             jump["recurrent_from"] = (lam_v, lam_i)
         if undecayed_v:  # the bracket reads λ_V from before the gap, λ_I after it
             jump["recurrent_from"], jump["reset_from"] = (lam_v, li), lam_v
+        if undecayed_i:  # the recurrent bracket reads λ_I from before the gap
+            jump["recurrent_from"] = (lv, lam_i)
         if reset_i:
             jump["reset_from"] = li
         out = _jump(lv, li, (neuron + shift) % n, dl_sign * dl, vd ** vd_power, p, R, **jump)
@@ -328,6 +351,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
                                    "instant each jump"),
             ({"undecayed": True}, "the recurrent term reads λ_V − λ_I before the decay: the jump "
                                   "at t_k needs them at t_k, after the gap"),
+            ({"undecayed_i": True}, "the recurrent term reads λ_I before the decay: the "
+                                    "jump at t_k needs λ_V − λ_I at t_k, both after the gap"),
             ({"reset_i": True}, "the reset term reads λ_I: it is ϑ λ_V,n⁺, not ϑ λ_I,n"),
             ({"undecayed_v": True}, "the jump's bracket reads λ_V before the decay: the reset "
                                     "and recurrent terms need λ_V at t_k, after the gap"),

@@ -72,7 +72,7 @@ def _first_spike_loss_reference(t, labels, t_max, tau0, tau1, alpha):
 
 def _variant(t, labels, t_max, tau0, tau1, alpha, *, softmax_axis=1, label_term=1.0,
              reg_factor=None, reg_everywhere=False, silent_label_grad=False,
-             silent_grad=False):
+             silent_grad=False, reg_shifted=False):
     """The gradient of the loss with one catalogued mistake (the derivative columns only)."""
     fired = np.isfinite(t)
     te = np.where(fired, t, t_max)
@@ -80,7 +80,8 @@ def _variant(t, labels, t_max, tau0, tau1, alpha, *, softmax_axis=1, label_term=
     logits = -te / tau0
     e = np.exp(logits - logits.max(axis=softmax_axis, keepdims=True))
     grad = -e / e.sum(axis=softmax_axis, keepdims=True) / tau0
-    reg = (alpha / tau1 if reg_factor is None else reg_factor) * np.exp(te / tau1)
+    t_reg = te - te.min(axis=1, keepdims=True) if reg_shifted else te
+    reg = (alpha / tau1 if reg_factor is None else reg_factor) * np.exp(t_reg / tau1)
     if reg_everywhere:
         grad += reg
     else:
@@ -90,6 +91,32 @@ def _variant(t, labels, t_max, tau0, tau1, alpha, *, softmax_axis=1, label_term=
     if not silent_label_grad:
         keep = keep & fired[rows, labels][:, None]
     return np.where(keep, grad, 0.0)
+
+
+def _regulariser_loss(t, labels, t_max, tau0, tau1, alpha, kind):
+    """The loss of the rows whose label fires, with the regulariser α(e^(t_y/τ₁) − 1) changed
+    (``kind``: "no −1", "τ₀", "missing", "shifted"), and those rows' mask."""
+    fired = np.isfinite(t)
+    rows = np.arange(len(labels))
+    te = np.where(fired, t, t_max)
+    ty = te[rows, labels]
+    right = alpha * np.expm1(ty / tau1)
+    wrong = {"no −1": alpha * np.exp(ty / tau1), "τ₀": alpha * np.expm1(ty / tau0),
+             "missing": 0.0 * ty,
+             "shifted": alpha * np.expm1((ty - te.min(axis=1)) / tau1)}[kind]
+    loss = _first_spike_loss_reference(t, labels, t_max, tau0, tau1, alpha)[:, 0]
+    return (loss - right + wrong), fired[rows, labels]
+
+
+_REGULARISER_LOSS = {
+    "no −1": "the regulariser lacks its −1: it is α(e^(t_y/τ₁) − 1), 0 at t_y = 0 (the loss "
+             "is off by α)",
+    "τ₀": "the regulariser in the loss has e^(t_y/τ₀); it is α(e^(t_y/τ₁) − 1), with τ₁",
+    "missing": "the regulariser α(e^(t_y/τ₁) − 1) is missing from the loss",
+    "shifted": "the regulariser is evaluated at the shifted time t_y − min_k t_k: subtract "
+               "the row's earliest spike only inside the softmax (where it cancels); the "
+               "regulariser needs t_y itself",
+}
 
 
 def check_first_spike_loss(candidate: Callable) -> Verdict:
@@ -102,6 +129,17 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     times), a label that fires exactly at ``t_max``, constants other than the defaults and
     spikes so late that :math:`e^{-t/\tau_0}` underflows, and rows whose spikes lie more than
     :math:`709\,\tau_0` apart, where a shift by the row's latest spike overflows.
+
+    Named mistakes: nan or inf from a silent neuron or from late spikes (no shift), a shift by
+    the latest spike, the silent cost's K counted among the outputs that fire, a label index
+    off by one, a silent neuron in the softmax as if it fired at t_max, hard-coded constants,
+    a label spike at t_max taken for silent, the sign, the regulariser's derivative without
+    1/τ₁, with α/τ₀, doubled or halved, the regulariser in the loss without its −1, with
+    :math:`e^{t_y/\tau_0}`, missing (from the loss or from both), or evaluated at the shifted
+    time (the row's earliest spike subtracted and not added back), the term [k = y]/τ₀
+    missing, the regulariser on every output, the softmax over the batch axis, derivatives of
+    silent neurons or samples, a wrong constant cost of a silent label, logits +t/τ₀, a
+    missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor.
 
     Examples
     --------
@@ -261,6 +299,22 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
             return "the regulariser's derivative has α/τ₀; it is (α/τ₁)e^(t_y/τ₁)"
         return None
 
+    def regulariser(args, got, expected):
+        for kind, message in _REGULARISER_LOSS.items():
+            wrong, sel = _regulariser_loss(*args, kind)
+            if sel.any() and _close(got[sel, 0], wrong[sel]) \
+                    and not _close(wrong[sel], expected[sel, 0]):
+                if kind == "missing" and grad_is(args, got, {"reg_factor": 0.0}):
+                    return f"{message} and from dloss_dt"
+                return message
+        if grad_is(args, got, {"reg_shifted": True}):
+            return _REGULARISER_LOSS["shifted"] + " (in dloss_dt)"
+        for factor, word in ((2.0, "doubled"), (0.5, "halved")):
+            if grad_is(args, got, {"reg_factor": factor * args[5] / args[4]}):
+                return (f"the regulariser's derivative is {word}: d/dt_y α(e^(t_y/τ₁) − 1) "
+                        f"= (α/τ₁)e^(t_y/τ₁)")
+        return None
+
     def label_at_t_max(args, got, expected):
         t, labels, t_max = args[:3]
         rows = np.arange(len(labels))
@@ -347,7 +401,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
                 f"entry's scale (tolerance 1e-10)")
 
     hints = (latest_shift, firing_count, label_off_by_one, not_finite, silent_as_infinite,
-             constants, label_at_t_max, sign, tau1, tau0_for_tau1, label_term, every_output,
+             constants, label_at_t_max, sign, tau1, tau0_for_tau1, regulariser, label_term,
+             every_output,
              batch_axis, silent, logits, temperature, underflow, factor, which)
 
     def unscale(hint):

@@ -70,6 +70,12 @@ def _trunc(d, delta):
     return delta * np.trunc(d / delta)
 
 
+def _increments(x, delta):
+    """No memory: Δ·trunc((x_n − x_{n−1})/Δ), the residual below Δ dropped at every step."""
+    x = np.asarray(x, dtype=float)
+    return _trunc(np.diff(x, axis=-1, prepend=x[..., :1]), delta)
+
+
 #: The catalogue: (name of the mistake, the outputs it produces). The first match names it.
 _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
     ("off by one: every event comes one sample late; send at the sample where |x_n − r| "
@@ -82,11 +88,14 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
      (lambda x, d: _scan(x, d, _threshold(_trunc, strict=True)),)),
     ("memoryless quantiser x₀ + Δ·q((x − x₀)/Δ), no hysteresis: the reference must stay "
      "put until x leaves the open band (r − Δ, r + Δ)",
-     (_quantiser(np.trunc), _quantiser(np.floor), _quantiser(np.round))),
+     (_quantiser(np.trunc), _quantiser(np.floor), _quantiser(np.round),
+      _quantiser(np.ceil))),
     ("floor instead of trunc: a fall sends one step too many; round the deviation towards "
      "zero", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.floor(v / s))),
               lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.floor(v / s),
                                                   free=True)))),
+    ("ceil instead of trunc: a rise sends one step too many; round the deviation towards "
+     "zero", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.ceil(v / s))),)),
     ("rounding to the nearest multiple: send only the whole steps crossed (trunc towards "
      "zero)", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.round(v / s))),
                lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.round(v / s),
@@ -96,8 +105,13 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
     ("sign of down events: a fall below r − Δ must send a negative event",
      (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.trunc(np.abs(v) / s))),
       lambda x, d: np.abs(send_on_delta(x, d)))),
+    ("every event has the wrong sign: a rise above r + Δ sends a positive event, "
+     "Δ·trunc((x_n − r)/Δ), not Δ·trunc((r − x_n)/Δ)", (lambda x, d: -send_on_delta(x, d),)),
     ("reference reset to the sample: the lattice reference moves by the event, r ← r + e, "
      "not r ← x_n", (lambda x, d: _scan(x, d, _threshold(_trunc, to_sample=True)),)),
+    ("no memory: each event truncates the raw increment x_n − x_{n−1}, so what is left below "
+     "Δ is lost; truncate the deviation from the reference r, which moves by the events",
+     (_increments,)),
     ("lattice anchored at 0: the reference starts at the first sample x₀",
      (lambda x, d: _scan(x, d, _threshold(_trunc), start="zero"),)),
     ("one reference for all channels: each channel starts from its own first sample, "
@@ -165,8 +179,9 @@ def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     shaped like ``x``. The cases contain samples exactly on a level (ties), jumps across several
     levels, and three channels; a mismatch is named when it is one of the catalogued mistakes
     (an event one sample late or early, the loop stopping before the last sample, ``>`` for
-    ``≥``, a memoryless quantiser without hysteresis, floor, rounding, one level per sample, the
-    sign of down events, the reference reset to the sample, the lattice anchored at 0, one
+    ``≥``, a memoryless quantiser without hysteresis, floor, ceil, rounding, one level per
+    sample, the sign of down events or of all events, the reference reset to the sample, no
+    memory (trunc of each raw increment), the lattice anchored at 0, one
     reference for all channels, counts instead of amplitudes, the classic last-value scheme, a
     transposition).
 
