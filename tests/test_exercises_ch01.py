@@ -118,6 +118,12 @@ BUMP_CATALOGUE = {
     "operator precedence": make(argument=lambda t, c, w: t - c / w),
     "the overall sign is reversed":
         lambda t, n, center=0.0, width=1.0: -make()(t, n, center, width),
+    "the centre and the width are ignored (at n = 0 too)":
+        lambda t, n, center=0.0, width=1.0: (make()(t, 0) if n == 0
+                                             else make()(t, n, center, width)),
+    "wrong chain factor: φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w), here w^0 (case 13)":
+        lambda t, n, center=0.0, width=1.0: (make()(t, 1, center, width) * width if n == 1
+                                             else make()(t, n, center, width)),
 }
 
 

@@ -129,8 +129,9 @@ def check_bump_derivative(
     with :math:`x = (t - c)/w` and 0 for :math:`|x| \ge 1`, compared with
     ``bump(center, width).derivative(n)(t)`` for n = 0…5 on grids, most of which hit
     :math:`x = 0` and :math:`x = \pm1` exactly, for n = 12 next to the edge of the support,
-    and for n = 5 at :math:`|x|` = 0.98 … 0.995.
-    Named mistakes: not zero at or outside the support, NaN next to the edge (ψ and
+    for n = 5 at :math:`|x|` = 0.98 … 0.995, and for n = 0 and 1 on a moved and scaled bump.
+    Named mistakes: not zero at or outside the support, the centre and width ignored (at
+    n = 0, say, by returning ψ(t) there), NaN next to the edge (ψ and
     :math:`(1 - x^2)^{2n}` divided after both underflow), a wrong
     chain factor, the centre ignored, off by one in n (the answer is :math:`\psi^{(n\pm1)}`,
     or the loop runs n ± 1 times), the coefficient :math:`4(k+1)` or :math:`4n` for :math:`4k`
@@ -155,7 +156,9 @@ def check_bump_derivative(
               (np.array([[-0.5, 0.0], [0.25, 1.0]]), 1, 0.0, 1.0),
               (np.array([-(1.0 - 2.0**-53), -0.5, 0.0, 0.5, 1.0 - 1e-12, 1.0 - 2.0**-53]), 12,
                0.0, 1.0),
-              (np.array([-0.995, -0.99, -0.98, -0.9, 0.9, 0.98, 0.99, 0.995]), 5, 0.0, 1.0)]
+              (np.array([-0.995, -0.99, -0.98, -0.9, 0.9, 0.98, 0.99, 0.995]), 5, 0.0, 1.0),
+              (np.linspace(-1.5, 2.5, 81), 0, 0.5, 2.0),     # n = 0 and 1 on a moved bump too
+              (np.linspace(-1.2, 0.8, 41), 1, -0.2, 0.5)]
 
     def reference(t, n, center, width):
         return bump(center, width).derivative(n)(t)
@@ -280,6 +283,9 @@ def check_bump_derivative(
 
     def centre(args, got, expected):
         t, n, c, w = args
+        if (c, w) != (0.0, 1.0) and _close(got, _bump_variant(t, n, 0.0, 1.0)):
+            return (f"the centre and the width are ignored (at n = {n} too): "
+                    "φ⁽ⁿ⁾(t) = w⁻ⁿ ψ⁽ⁿ⁾((t − c)/w) for every n, including n = 0")
         if c != 0 and _close(got, _bump_variant(t, n, 0.0, w)):
             return "the centre is ignored: x = (t − c)/w"
         if c != 0 and _close(got, _bump_variant(t, n, -c, w)):
