@@ -1,8 +1,10 @@
 r"""Nascent deltas: ordinary functions that converge to :math:`\delta` as :math:`\varepsilon \to 0`.
 
 Every family here has the form :math:`\delta_\varepsilon(t) = K(t/\varepsilon)/\varepsilon` with a
-kernel :math:`K \ge 0` of unit integral, so :math:`\int \delta_\varepsilon = 1` and
-:math:`\langle \delta_\varepsilon, f\rangle \to f(0)`. For a symmetric kernel with second
+kernel :math:`K` of unit integral, so :math:`\int \delta_\varepsilon = 1` and
+:math:`\langle \delta_\varepsilon, f\rangle \to f(0)`. The three families in ``FAMILIES``
+(triangle, box, Gaussian) have :math:`K \ge 0`; the order-4 kernel ``order4``/``ORDER4`` is
+signed (negative for :math:`|x| > \sqrt{3/5}`). For a symmetric kernel with second
 moment :math:`m_2 = \int x^2 K(x)\,dx` the error is
 
 .. math::

@@ -371,11 +371,11 @@ def plot_triangle_pairing(
     f2 = float(df(h) - df(-h)) / (2 * h)
     f3 = float(df(h) - 2 * df(0.0) + df(-h)) / h**2
     value, limit = smoothed_pairing(f, eps), float(f(0.0))
-    top.set_title(f"⟨Λ_ε, f⟩ = {value:.6f}   (limit f(0) = {limit:.6f})\n"
+    top.set_title(f"⟨Λ_ε, f⟩ = {_minus(value)}   (limit f(0) = {_minus(limit)})\n"
                   f"error {_signed(value - limit)}, leading term ε²f″(0)/12 = "
                   f"{_signed(eps**2 * f2 / 12)}")
     value, limit = smoothed_pairing(f, eps, derivative=True), -float(df(0.0))
-    bottom.set_title(f"⟨Λ′_ε, f⟩ = {value:.6f}   (limit −f′(0) = {limit:.6f})\n"
+    bottom.set_title(f"⟨Λ′_ε, f⟩ = {_minus(value)}   (limit −f′(0) = {_minus(limit)})\n"
                      f"error {_signed(value - limit)}, leading term −ε²f‴(0)/12 = "
                      f"{_signed(-(eps**2) * f3 / 12)}")
     return axes
@@ -423,9 +423,16 @@ def plot_triangle_zoom(
     ax.axvline(eps, color="0.4", lw=1.0)
     ax.plot([], [], "--", color="0.4", lw=1.0, label="leading terms ∝ ε²")
     ax.set_xlabel("ε (ms)")
-    ax.set_ylabel("|error| (pairing: as f; derivative: f per ms)")
+    ax.set_ylabel("|error|")
+    ax.set_title("Errors against ε (pairing in f's unit; derivative pairing in f's unit per ms)",
+                 fontsize="medium")
     ax.legend(frameon=False, fontsize="x-small", ncol=2)
     return axes
+
+
+def _minus(x: float) -> str:
+    """``x`` with six decimals and a true minus sign (U+2212) when negative."""
+    return f"{x:.6f}".replace("-", "−")
 
 
 def _signed(x: float) -> str:

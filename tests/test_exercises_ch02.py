@@ -239,7 +239,10 @@ def test_triangle_names_a_box_and_does_not_call_it_unnormalised():
      "ε taken as the full width"),
     (check_order4_kernel, lambda t, eps: np.where(np.abs(t) <= 1.0,
                                                   (9.0 - 15.0 * t**2) / 8.0, 0.0) / eps,
-     "the argument is not scaled")])
+     "the argument is not scaled"),
+    (check_order4_kernel, lambda t, eps: np.where(np.abs(t) <= eps,     # mask scaled,
+                                                  (9.0 - 15.0 * t**2) / 8.0, 0.0) / eps,
+     "the argument of K_4 is not scaled")])                             # polynomial not
 def test_width_slips_are_named(check, candidate, fragment):
     verdict = check(candidate)
     assert not verdict.passed and fragment in verdict.message, verdict.message

@@ -196,7 +196,8 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     :math:`K_4(x) = (9 - 15x^2)/8` for :math:`|x| \le 1` (closed: :math:`K_4(\pm1) = -3/4`),
     0 outside; compared with :func:`snnlib.deltas.order4` on grids that hit :math:`t = 0` and
     :math:`t = \pm\varepsilon` exactly. A disagreement is explained where a typical mistake
-    fits: a missing or squared ``1/ε``, ε as the full width, a wrong normalisation or sign, an
+    fits: a missing or squared ``1/ε``, ε as the full width, an unscaled argument (with or
+    without a scaled support), a wrong normalisation or sign, an
     order-2 kernel (:math:`m_2 \ne 0`, measured error order 2), not even, nonzero outside the
     support, the wrong value at :math:`|t| = \varepsilon` (``<`` for ``≤``), a transposed
     output, single precision, a Python loop
@@ -232,6 +233,9 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
             return "ε taken as the full width: the support is |t| ≤ ε (half-width ε)"
         if matches(got, order4(t, 1.0) / eps):
             return "the argument is not scaled: K_4(t/ε)/ε, not K_4(t)/ε"
+        if matches(got, np.where(np.abs(t) <= eps, (9.0 - 15.0 * t**2) / 8.0, 0.0) / eps):
+            return ("the argument of K_4 is not scaled: the support |t| ≤ ε is right, but the "
+                    "polynomial is evaluated at t instead of x = t/ε")
         if matches(got, -expected):
             return "the sign is reversed: K_4(0) = 9/8 > 0, the kernel is negative near |x| = 1"
         return None
