@@ -145,7 +145,8 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
                 "last sample — a wrap-around)")
     if extra.size and np.all(np.isin(extra, expected)) and np.all(np.isin(extra, on_grid)):
         return ("counts a zero on a grid point twice: it closes one bracket and opens the "
-                "next (use g(t_k)·g(t_k+1) < 0 for brackets and treat g(t_k) = 0 apart)")
+                "next (compare signs, strictly: np.sign(g(t_k))·np.sign(g(t_k+1)) < 0 for "
+                "brackets, and treat g(t_k) = 0 apart)")
     if extra.size and np.all(np.isin(extra, on_grid) | (np.abs(g(extra)) < 1e-12)):
         return ("returns a zero where g only touches 0 without changing sign: it is not a "
                 "sign change, and δ(g) does not exist there")
@@ -234,7 +235,8 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     one in a loop), the first or last bracket dropped (``brackets[1:]``, ``brackets[:-1]``;
     told from one-way zeros by a probe with four alternating zeros), a product of values
     that underflows, only upward (or only downward) zeros, unsorted or reversed order, grid
-    points or bracket midpoints returned, interpolation only, too few bisection steps.
+    points or bracket midpoints returned, interpolation only, too few bisection steps, the
+    right number of zeros in the wrong shape (a column of shape (n, 1)).
 
     Parameters
     ----------
@@ -275,7 +277,11 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     message = result.message.rsplit(" (case ", 1)[0]
     if "returned shape" in result.message:
         got = np.asarray(candidate(*copy.deepcopy((g, t))), dtype=float).ravel()
-        message = _count_mistake(g, t, got, find_zeros(g, t), candidate)
+        expected = find_zeros(g, t)
+        if got.size == expected.size:     # the count is right: the shape is the mistake
+            message += " (return a 1-D array of the zeros)"
+        else:
+            message = _count_mistake(g, t, got, expected, candidate)
     if _changes_its_input(candidate, g, t):
         message += ("; your function also changes its argument t in place: if it does so "
                     "before it is done, it works on another grid")
