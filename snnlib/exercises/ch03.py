@@ -15,8 +15,9 @@ __all__ = ["check_find_zeros"]
 #: Agreement asked of each zero, in units of the rounding unit ε of the grid's scale
 #: max(1, max|t|). Bisection to the float limit leaves at most 1 unit; ``brentq`` stops once
 #: its bracket is shorter than xtol + 4ε|z|, so with xtol ≤ 10⁻¹⁵ (4.5ε) it leaves at most
-#: about 9 units (0.67 measured on these cases; 7.25 with xtol = 10⁻¹⁴). Bisection with n steps on a bracket of width h
-#: leaves up to h·2^-(n+1): with h = 0.1 the tolerance asks for n ≥ 44.
+#: about 9 units (0.67 measured on these cases; 7.25 with xtol = 10⁻¹⁴). Bisection with
+#: n steps on a bracket of width h leaves up to h·2^-(n+1): with h = 0.1 the tolerance asks
+#: for n ≥ 44.
 ULPS = 16
 
 
