@@ -473,12 +473,22 @@ def find_zeros(g: Callable[[np.ndarray], np.ndarray], t: np.ndarray) -> np.ndarr
     Every grid interval with :math:`g(t_k)\,g(t_{k+1}) < 0` brackets a zero; all brackets are
     refined together by vectorized bisection until they cannot shrink further in float64.
     An interior grid point with :math:`g(t_k) = 0` exactly is returned as it is when
-    :math:`g(t_{k-1})\,g(t_{k+1}) < 0`. Every simple zero is found, and so is every zero of
-    odd order, such as the triple zero of :math:`t^3` at 0 (not simple, but counted once by
-    :math:`\delta(g)\,|g'|`). Not found: zeros where :math:`g` only touches 0 without changing
-    sign (grazing; chapter 3 shows why they must be treated apart), zeros at ``t[0]`` or
-    ``t[-1]`` (no sign change can be seen there), and two zeros inside one grid interval,
-    which cancel: choose the grid finer than the distance between zeros.
+    :math:`g(t_{k-1})\,g(t_{k+1}) < 0`. Nothing else is returned.
+
+    If every grid interval is shorter than the distance between any two zeros of :math:`g`
+    (touching ones included), this finds exactly the zeros in ``(t[0], t[-1])`` at which
+    :math:`g` changes sign: every simple zero, and every zero of odd order, such as the
+    triple zero of :math:`t^3` at 0 (not simple, but counted once by
+    :math:`\delta(g)\,|g'|`); and no zero where :math:`g` only touches 0 without changing
+    sign (grazing; chapter 3 shows why they must be treated apart). A zero at ``t[0]`` or
+    ``t[-1]`` is never returned (no sign change can be seen there). On a coarser grid, zeros
+    closer together than the grid are not resolved: two zeros inside one grid interval
+    cancel; a zero inside a grid interval whose end is a zero too is not bracketed (at most
+    that end is returned, by the rule above); and a run of two or more consecutive grid
+    points where :math:`g = 0` is below the grid's resolution: none of its zeros is
+    returned, even where :math:`g` changes sign across the run (for
+    :math:`g = (t - 0.25)(t - 0.5)^2` on ``linspace(0, 1, 5)`` the simple zero 0.25 is not
+    found; see the last example).
 
     Parameters
     ----------
@@ -498,6 +508,8 @@ def find_zeros(g: Callable[[np.ndarray], np.ndarray], t: np.ndarray) -> np.ndarr
     [3.14159265359, 6.28318530718]
     >>> find_zeros(lambda t: t**3 - t, np.linspace(-2.0, 2.0, 81)).tolist()  # on grid points
     [-1.0, 0.0, 1.0]
+    >>> find_zeros(lambda t: (t - 0.25) * (t - 0.5) ** 2, np.linspace(0.0, 1.0, 5)).tolist()
+    []
     """
     check_callable(g, "g")
     t = check_finite_array(t, "t", ndim=1)

@@ -129,6 +129,20 @@ def test_find_zeros_exact_and_refined():
     assert find_zeros(lambda t: t**3 - t, np.linspace(-1.0, 1.0, 41)).tolist() == [0.0]
 
 
+def test_find_zeros_does_not_resolve_a_run_of_grid_zeros():
+    """Out of contract, documented: consecutive grid points where g = 0 are below the grid's
+    resolution. No zero of the run is returned, even the simple zero 0.25 across which g
+    changes sign (signs −, 0, 0, +, +); a finer grid that separates the zeros finds it."""
+    g = lambda t: (t - 0.25) * (t - 0.5) ** 2  # noqa: E731
+    coarse = np.linspace(0.0, 1.0, 5)                  # 0.25 and 0.5 are neighbouring points
+    assert np.sign(g(coarse)).tolist() == [-1.0, 0.0, 0.0, 1.0, 1.0]
+    assert find_zeros(g, coarse).size == 0
+    # a run of three grid zeros with a sign change across it: none is returned either
+    cubic = lambda t: (t - 0.25) * (t - 0.5) * (t - 0.75)  # noqa: E731
+    assert find_zeros(cubic, coarse).size == 0
+    assert find_zeros(g, np.linspace(0.0, 1.0, 9)).tolist() == [0.25]
+
+
 def test_composed_pairing_is_split_where_the_weight_has_a_kink():
     """|g'| has a kink at every extremum of g; with an extremum within ε of the level the
     quadrature must be split there. Reference: the co-area formula, which makes the smoothed

@@ -294,3 +294,32 @@ def test_find_zeros_wrap_around_at_the_first_grid_point_is_caught():
 
     verdict = check_find_zeros(wrap_around)
     assert not verdict.passed and "wrap-around" in verdict.message, verdict.message
+
+
+def test_a_column_of_the_right_zeros_is_named_by_its_shape():
+    """(n, 1) instead of (n,): the count is right, so the message is the shape, not a
+    self-contradictory "found 2 zeros where g changes sign 2 times (0 extra, 0 missing)"."""
+    def column(g, t):
+        return good(g, t)[:, None]
+
+    verdict = check_find_zeros(column)
+    assert not verdict.passed
+    assert "returned shape (2, 1), expected (2,)" in verdict.message, verdict.message
+    assert "0 extra, 0 missing" not in verdict.message, verdict.message
+
+
+def test_the_hint_for_ties_counted_twice_leads_to_a_passing_solution():
+    """The hint recommends comparing signs; the literal product g(t_k)·g(t_k+1) < 0, which the
+    hint once recommended, fails case 10 (underflow), and the sign comparison passes."""
+    message = check_find_zeros(ties_counted_twice).message
+    assert "np.sign(g(t_k))·np.sign(g(t_k+1)) < 0" in message, message
+    assert "use g(t_k)·g(t_k+1) < 0" not in message, message
+
+    def literal_product(g, t):          # the old hint followed literally
+        v = g(t)
+        grid = t[1:-1][(v[1:-1] == 0) & (np.sign(v[:-2]) * np.sign(v[2:]) < 0)]
+        return np.sort(np.concatenate([grid, _brentq(g, t, np.flatnonzero(v[:-1] * v[1:] < 0))]))
+
+    verdict = check_find_zeros(literal_product)
+    assert not verdict.passed and "underflows" in verdict.message, verdict.message
+    assert check_find_zeros(good).passed          # good compares signs, strictly

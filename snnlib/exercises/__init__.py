@@ -25,9 +25,6 @@ check_lif_step
 check_first_crossing
     The first threshold crossing between two events, bracketed and refined (chapter 4)
     against the event step of :func:`snnlib.lif.forward`.
-check_rate_jacobians
-    :math:`F_x` and :math:`F_p` of the rate network of chapter 5.
-    The closed-form LIF step between events (chapter 4).
 check_rate_jacobians, check_backward_sweep
     :math:`F_x` and :math:`F_p` of the rate network of chapter 5, and the discrete backward
     sweep against :func:`snnlib.adjoint.euler_discrete_gradient`.
