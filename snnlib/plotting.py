@@ -579,8 +579,12 @@ def plot_sod(
     delta: float,
     reference: str = "lattice",
     ax: Axes | None = None,
+    sampled: bool = False,
 ) -> Axes:
     """A signal, its SOD events (▲ up, ▼ down) and the held reconstruction, with the Δ band.
+
+    With ``sampled`` the horizontal axis is the sample index n (legend :math:`x_n`, :math:`r_n`)
+    instead of the time t in ms.
 
     Examples
     --------
@@ -592,14 +596,15 @@ def plot_sod(
     ax = _axes(ax, figsize=(7.5, 3.6))
     events = send_on_delta(x, delta, reference)
     rebuilt = sod_reconstruct(events, x[0])
-    ax.plot(t, x, color="C0", label="signal x(t)")
-    ax.plot(t, rebuilt, color="C1", drawstyle="steps-post", label="reconstruction r(t)")
+    x_label, r_label = ("$x_n$", "$r_n$") if sampled else ("x(t)", "r(t)")
+    ax.plot(t, x, color="C0", label=f"signal {x_label}")
+    ax.plot(t, rebuilt, color="C1", drawstyle="steps-post", label=f"reconstruction {r_label}")
     ax.fill_between(t, rebuilt - delta, rebuilt + delta, step="post", color="C1", alpha=0.12,
                     label="r ± Δ")
     up, down = events > 0, events < 0
     ax.plot(t[up], x[up], "^", color="C2", label="event +")
     ax.plot(t[down], x[down], "v", color="C3", label="event −")
-    ax.set_xlabel("t (ms)")
+    ax.set_xlabel("sample n" if sampled else "t (ms)")
     ax.set_ylabel("x")
     error = float(np.max(np.abs(x - rebuilt)))
     n_events = int(np.count_nonzero(events))

@@ -11,10 +11,12 @@ A sampled signal :math:`x_n` with step :math:`\Delta t` is the Dirac train
   :math:`|u_n| \ge \vartheta`. Reset to mod emits :math:`\vartheta\,\mathrm{trunc}(u_n/\vartheta)`
   and keeps the remainder; reset by subtraction emits and subtracts :math:`\pm\vartheta`;
   reset to zero emits :math:`\pm\vartheta` and sets :math:`u_n = 0`.
-* Send-on-delta (SOD) with the lattice reference emits a multiple of :math:`\Delta` whenever
-  the signal leaves the lattice cell of its last reconstruction (one :math:`\pm\Delta` step
-  unless the signal moved by more than :math:`\Delta` in one sample); it equals IF (reset to mod)
-  applied to the increments of the signal. Chapters 8 and 9; Moser, Werzi & Lunglmayr (2025).
+* Send-on-delta (SOD) with the lattice reference keeps its reconstruction :math:`r` on the
+  lattice :math:`x_0 + \Delta\mathbb{Z}` and emits a multiple of :math:`\Delta` whenever the
+  signal leaves the open band :math:`(r - \Delta, r + \Delta)` around it, two lattice cells wide
+  (one :math:`\pm\Delta` step unless the signal moved by more than :math:`\Delta` in one
+  sample); it equals IF (reset to mod) applied to the increments of the signal. Chapters 8 and
+  9; Moser, Werzi & Lunglmayr (2025).
 
 Contents
 --------
@@ -551,7 +553,8 @@ def send_on_delta(
     :math:`|x_n - x_{\text{ref}}| \ge \Delta` the sender transmits the change
     :math:`e_n = x_n - x_{\text{ref}}` and sets :math:`x_{\text{ref}} = x_n`. Here the amplitudes
     are the exact changes, *not* multiples of :math:`\Delta`; the reference leaves the lattice
-    after the first event.
+    :math:`x_0 + \Delta\mathbb{Z}` at the first event whose sample overshoots its level,
+    :math:`|x_n - x_{\text{ref}}| > \Delta` (a sample exactly on a level keeps it on the lattice).
 
     Parameters
     ----------
@@ -573,6 +576,8 @@ def send_on_delta(
     [0.0, 0.0, 1.0, 2.0, -1.0]
     >>> np.round(send_on_delta([0.0, 0.4, 1.2, 3.1, 2.0], 1.0, "last_value"), 6).tolist()
     [0.0, 0.0, 1.2, 1.9, -1.1]
+    >>> send_on_delta([0.0, 1.0, 1.5, 2.0], 1.0, "last_value").tolist()  # stays on the lattice
+    [0.0, 1.0, 0.0, 1.0]
     """
     x = _signal_array(x)
     delta = check_real(delta, "delta", positive=True)

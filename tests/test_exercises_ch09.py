@@ -128,6 +128,35 @@ def negated(x, delta):                 # r − x_n for x_n − r
     return _sender(x, delta, decide)
 
 
+def reference_moved_back(x, delta):   # r ← r − e: the reference runs away from the signal
+    def decide(dev, ref, xn):
+        e = delta * np.trunc(dev / delta)
+        return e, ref - e
+    return _sender(x, delta, decide)
+
+
+def negated_reference_follows(x, delta):   # Δ·trunc((r − x)/Δ), and r moves by it
+    def decide(dev, ref, xn):
+        e = -delta * np.trunc(dev / delta)
+        return e, ref + e
+    return _sender(x, delta, decide)
+
+
+def counts_move_reference(x, delta):  # sends the count and moves r by the count, not by countΔ
+    def decide(dev, ref, xn):
+        k = np.trunc(dev / delta)
+        return k, ref + k
+    return _sender(x, delta, decide)
+
+
+def rows_loop(x, delta):               # range(1, len(x)): on 2-D input len(x) counts the rows
+    out, ref = np.zeros_like(x), x[..., 0].copy()
+    for n in range(1, len(x)):
+        e = delta * np.trunc((x[..., n] - ref) / delta)
+        out[..., n], ref = e, ref + e
+    return out
+
+
 CATALOGUE = {
     "off by one: every event comes one sample late": late,
     "off by one: every event comes one sample early": early,
@@ -138,6 +167,10 @@ CATALOGUE = {
     "rounding to the nearest": _rule(lambda d, s: s * np.round(d / s)),
     "ceil instead of trunc": _rule(lambda d, s: s * np.ceil(d / s)),
     "every event has the wrong sign": negated,
+    "every event has the wrong sign: a rise": negated_reference_follows,
+    "reference moved the wrong way": reference_moved_back,
+    "counts, and the reference moved by the count": counts_move_reference,
+    "range(1, len(x))": rows_loop,
     "no memory: each event truncates the raw increment": no_memory,
     "no hysteresis": memoryless,
     "one level per sample": _rule(lambda d, s: s * np.sign(d)),

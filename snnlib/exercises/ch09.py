@@ -76,6 +76,27 @@ def _increments(x, delta):
     return _trunc(np.diff(x, axis=-1, prepend=x[..., :1]), delta)
 
 
+def _reference_moved_back(xn, ref, delta):
+    """Rule: the right event, but the reference moves away from it, r ← r − e."""
+    e = _trunc(xn - ref, delta)
+    return e, ref - e
+
+
+def _count_moves_reference(xn, ref, delta):
+    """Rule: the count trunc((x − r)/Δ) is sent, and the reference moves by the count."""
+    k = np.trunc((xn - ref) / delta)
+    return k, ref + k
+
+
+def _rows_loop(x, delta):
+    """``for n in range(1, len(x))``: on 2-D input only the first len(x) samples are sent."""
+    if np.ndim(x) != 2:
+        return None
+    out = np.zeros_like(x, dtype=float)
+    out[..., :len(x)] = send_on_delta(x, delta)[..., :len(x)]
+    return out
+
+
 #: The catalogue: (name of the mistake, the outputs it produces). The first match names it.
 _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
     ("off by one: every event comes one sample late; send at the sample where |x_n − r| "
@@ -106,9 +127,15 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
      (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.trunc(np.abs(v) / s))),
       lambda x, d: np.abs(send_on_delta(x, d)))),
     ("every event has the wrong sign: a rise above r + Δ sends a positive event, "
-     "Δ·trunc((x_n − r)/Δ), not Δ·trunc((r − x_n)/Δ)", (lambda x, d: -send_on_delta(x, d),)),
+     "Δ·trunc((x_n − r)/Δ), not Δ·trunc((r − x_n)/Δ)",
+     (lambda x, d: -send_on_delta(x, d),                         # only the output negated
+      lambda x, d: -_scan(x, d, _reference_moved_back))),        # the reference follows it
     ("reference reset to the sample: the lattice reference moves by the event, r ← r + e, "
      "not r ← x_n", (lambda x, d: _scan(x, d, _threshold(_trunc, to_sample=True)),)),
+    ("reference moved the wrong way: after sending e the reference follows it, r ← r + e, "
+     "not r ← r − e", (lambda x, d: _scan(x, d, _reference_moved_back),)),
+    ("counts, and the reference moved by the count: send e = Δ·trunc((x_n − r)/Δ) and move "
+     "r by e, not by trunc((x_n − r)/Δ)", (lambda x, d: _scan(x, d, _count_moves_reference),)),
     ("no memory: each event truncates the raw increment x_n − x_{n−1}, so what is left below "
      "Δ is lost; truncate the deviation from the reference r, which moves by the events",
      (_increments,)),
@@ -124,6 +151,8 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
      (lambda x, d: send_on_delta(x, d, reference="last_value"),)),
     ("transposed: time runs along the last axis, your events follow the first axis",
      (lambda x, d: send_on_delta(x, d, axis=0) if np.ndim(x) == 2 else None,)),
+    ("the loop runs over range(1, len(x)): on 2-D input len(x) is the number of channels "
+     "(rows), not of samples; loop to x.shape[-1]", (_rows_loop,)),
 )
 
 
@@ -180,10 +209,11 @@ def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     levels, and three channels; a mismatch is named when it is one of the catalogued mistakes
     (an event one sample late or early, the loop stopping before the last sample, ``>`` for
     ``≥``, a memoryless quantiser without hysteresis, floor, ceil, rounding, one level per
-    sample, the sign of down events or of all events, the reference reset to the sample, no
-    memory (trunc of each raw increment), the lattice anchored at 0, one
-    reference for all channels, counts instead of amplitudes, the classic last-value scheme, a
-    transposition).
+    sample, the sign of down events or of all events, the reference reset to the sample or
+    moved the wrong way (:math:`r - e`), counts sent and the reference moved by the count, no
+    memory (trunc of each raw increment), the lattice anchored at 0, one reference for all
+    channels, counts instead of amplitudes, the classic last-value scheme, a transposition, a
+    loop over ``range(1, len(x))``, which on 2-D input runs over the rows).
 
     Examples
     --------
