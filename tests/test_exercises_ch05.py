@@ -67,7 +67,21 @@ def bias_sign(x, W, b):
     return F_x, F_p
 
 
+def W_part_without_slope(x, W, b):
+    """∂F_i/∂W_ik = x_k: the tanh slope forgotten in the W block of F_p."""
+    F_x, F_p = good(x, W, b)
+    return F_x, np.hstack([np.kron(np.eye(x.size), x), F_p[:, x.size ** 2:]])
+
+
+def F_p_without_slope(x, W, b):
+    """F_p = (kron(I, x), I): the slope forgotten in both blocks."""
+    F_x = good(x, W, b)[0]
+    return F_x, np.hstack([np.kron(np.eye(x.size), x), np.eye(x.size)])
+
+
 @pytest.mark.parametrize("wrong, fragment", [
+    (W_part_without_slope, "F_p without the tanh slope"),
+    (F_p_without_slope, "F_p without the tanh slope"),
     (slope_without_b, "without b"),
     (bias_identity, "∂F/∂b is taken as I"),
     (bias_sign, "the sign of ∂F/∂b"),
@@ -221,14 +235,44 @@ def plain_pairing_written_out(problem, xs, p, h):
     return grad
 
 
-def lam_at_x_not_transposed_F_p(problem, xs, p, h):
-    """A mistake the check has no name for: F_p replaced by F_p of the next state."""
+def F_p_at_next_state(problem, xs, p, h):
+    """Half of the wrong pairing: F_p of the next state, F_x still at x_k."""
     lam, grad = problem.phi_x(xs[-1], p), np.zeros(p.size)
     for k in range(len(xs) - 2, -1, -1):
         t = k * h
         grad = grad + h * lam @ problem.F_p(t, xs[k + 1], p)
         lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + problem.l_x(t, xs[k], p))
     return grad
+
+
+def F_p_at_next_time_and_state(problem, xs, p, h):
+    """F_p at (t_{k+1}, x_{k+1}), F_x still at (t_k, x_k)."""
+    n, m = xs.shape[1], p.size
+    lam = _zero(problem.phi_x, n, xs[-1], p)
+    grad = _zero(problem.phi_p, m, xs[-1], p)
+    for k in range(len(xs) - 2, -1, -1):
+        t, x = k * h, xs[k]
+        grad = grad + h * (lam @ problem.F_p(t + h, xs[k + 1], p)
+                           + _zero(problem.l_p, m, t, x, p))
+        lam = lam + h * (problem.F_x(t, x, p).T @ lam + _zero(problem.l_x, n, t, x, p))
+    return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+
+
+def phi_x_unguarded(problem, xs, p, h):
+    """Guards every optional piece except φ_x, which only the last case lacks."""
+    n, m = xs.shape[1], p.size
+    lam = np.asarray(problem.phi_x(xs[-1], p), dtype=float)
+    grad = _zero(problem.phi_p, m, xs[-1], p)
+    for k in range(len(xs) - 2, -1, -1):
+        t, x = k * h, xs[k]
+        grad = grad + h * (lam @ problem.F_p(t, x, p) + _zero(problem.l_p, m, t, x, p))
+        lam = lam + h * (problem.F_x(t, x, p).T @ lam + _zero(problem.l_x, n, t, x, p))
+    return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+
+
+def off_by_a_little(problem, xs, p, h):
+    """A mistake the check has no name for: the gradient scaled by 1.01."""
+    return 1.01 * sweep(problem, xs, p, h)
 
 
 def no_h(problem, xs, p, h):
@@ -307,6 +351,10 @@ def test_backward_sweep_names_sign_and_factor_slips(wrong, fragment):
     (_slip("x0_p"), "λ_0ᵀ ∂x_0/∂p is missing"),
     (_slip("x0_lam1"), "not λ_1ᵀ ∂x_0/∂p"),
     (calls_none, "counts as zero"),
+    (phi_x_unguarded, "a piece the problem lacks (None) counts as zero (case 8)"),
+    (F_p_at_next_state, "F_p taken at x_{k+1} while F_x stays at x_k"),
+    (F_p_at_next_time_and_state, "F_p taken at x_{k+1} while F_x stays at x_k"),
+    (_slip("F_p_next"), "F_p taken at x_{k+1} while F_x stays at x_k"),
     (plain_sweep, "direct effects are all missing"),
     (_slip("extras"), "direct effects are all missing"),
     (_slip("identity"), "identity is missing"),
@@ -325,7 +373,7 @@ def test_backward_sweep_names_the_mistake(wrong, fragment):
 
 
 def test_backward_sweep_unnamed_mistake_and_bad_shape():
-    assert "largest difference" in check_backward_sweep(lam_at_x_not_transposed_F_p).message
+    assert "largest difference" in check_backward_sweep(off_by_a_little).message
     assert "shape" in check_backward_sweep(lambda problem, xs, p, h: xs).message
 
 
@@ -353,12 +401,12 @@ def test_the_pairing_counterexample_is_order_one_but_not_the_gradient_of_L_h():
 
 def test_the_time_dependent_case_is_checked_against_central_differences_of_L_h():
     """The reference on the non-autonomous case (sin 3t in F, cos t in l, x_0 and φ depending
-    on p) is the derivative of L_h, measured independently; and the case is the last one, on
+    on p) is the derivative of L_h, measured independently; and the case is case 7, on
     which the time slips are caught."""
     from snnlib.adjoint import euler_discrete_gradient
-    from snnlib.exercises.ch05 import _sweep_cases
+    from snnlib.exercises.ch05 import _TIME_CASE, _sweep_cases
 
-    problem, xs, p, h = _sweep_cases()[-1]
+    problem, xs, p, h = _sweep_cases()[_TIME_CASE]
     K = len(xs) - 1
     assert not np.allclose(problem.F_x(0.0, xs[0], p), problem.F_x(h, xs[0], p))
     assert not np.allclose(problem.l_x(0.0, xs[0], p), problem.l_x(h, xs[0], p))
@@ -373,3 +421,15 @@ def test_the_time_dependent_case_is_checked_against_central_differences_of_L_h()
                         for e in np.eye(p.size)])
     assert np.abs(grad - central).max() < 1e-8 * np.abs(grad).max()
     assert np.abs(sweep(problem, xs, p, h) - grad).max() < 1e-12 * np.abs(grad).max()
+
+
+def test_the_last_case_has_a_running_loss_only():
+    """Case 8 lacks φ, φ_x and φ_p, so λ_K = 0 and a sweep must not call φ_x unguarded."""
+    from snnlib.exercises.ch05 import _sweep_cases
+
+    cases = _sweep_cases()
+    problem = cases[-1][0]
+    assert len(cases) == 8
+    assert problem.phi is None and problem.phi_x is None and problem.phi_p is None
+    assert problem.l_x is not None
+    assert np.abs(sweep(*cases[-1])).max() > 1e-3

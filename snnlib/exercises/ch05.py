@@ -23,7 +23,8 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
     ``-np.eye(n) + s[:, None] * W``. Named mistakes: a forgotten :math:`-I`, ``F_x``
     transposed as a whole, ``s[:, None] * W.T`` (W transposed, slope kept on the rows),
     ``W * s`` (the slope broadcast along the columns), column-major ``vec``, :math:`+I` for
-    :math:`-I`, the slope taken at :math:`Wx` without :math:`b`, and :math:`\partial F/\partial b
+    :math:`-I`, the slope taken at :math:`Wx` without :math:`b`, :math:`F_p` without the slope
+    (:math:`\partial F_i/\partial W_{ik} = x_k`), and :math:`\partial F/\partial b
     = I` or :math:`-\mathrm{diag}(s)` (the sign) instead of :math:`\mathrm{diag}(s)`.
 
     Examples
@@ -106,6 +107,15 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
                     "slope_i, i.e. s[:, None] * W")
         return None
 
+    def no_slope(args, got, expected):
+        x = args[0]
+        n = x.size
+        if _close(got[:, :n], expected[:, :n]) and _close(got[:, n:n + n * n],
+                                                          np.kron(np.eye(n), x)):
+            return ("F_p without the tanh slope: ∂F_i/∂W_ik = slope_i x_k, i.e. "
+                    "np.kron(np.diag(slope), x), and ∂F_i/∂b_j = δ_ij slope_i")
+        return None
+
     def order(args, got, expected):
         n = args[0].size
         swapped = expected[:, n:n + n * n].reshape(n, n, n).transpose(0, 2, 1).reshape(n, -1)
@@ -125,7 +135,7 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
         return np.hstack([F_x, F_p])
 
     hints = (leak, plus_identity, slope_without_b, transposed, w_transposed, broadcast,
-             order, bias_identity, bias_sign)
+             order, no_slope, bias_identity, bias_sign)
     return _named(candidate, _compare(run, cases, reference, hints))
 
 
@@ -164,7 +174,8 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
         tp, xp = ((k + 1) * h, xs[k + 1]) if slip == "l_p_next" else (t, x)
         l_p = np.zeros(m) if slip == "l_p" or extras else _zero_or(problem.l_p, m, tp, xp, p)
         l_p = -l_p if slip == "l_p_sign" else l_p
-        grad = (grad + h * used @ np.asarray(problem.F_p(t, x, p), float)
+        tF, xF = ((k + 1) * h, xs[k + 1]) if slip == "F_p_next" else (t, x)
+        grad = (grad + h * used @ np.asarray(problem.F_p(tF, xF, p), float)
                 + (1.0 if slip == "l_p_no_h" else h) * l_p)
         previous, lam = lam, new
     x0_p = np.zeros((n, m)) if problem.x0_p is None or slip in ("x0_p", "extras") \
@@ -220,6 +231,8 @@ _SLIPS = {
                 "is h·l(t_k, x_k) with no ½",
     "l_p_next": "l_p taken at x_{k+1}: step k's running loss is h·l(t_k, x_k), so its "
                 "derivative is h·l_p(t_k, x_k)",
+    "F_p_next": "F_p taken at x_{k+1} while F_x stays at x_k: both Jacobians of step k are "
+                "evaluated at (t_k, x_k), the gradient term is hλ_{k+1}ᵀF_p(t_k, x_k)",
     "l_p_sign": "the sign of l_p: the gradient adds h·l_p(t_k, x_k), it does not subtract it",
     "x0_sign": "the sign of the initial condition's term: λ_0ᵀ ∂x_0/∂p is added to dL_h/dp",
     "phi_p_sign": "the sign of φ_p: the terminal loss's φ_p(x_K) is added to dL_h/dp, not "
@@ -273,12 +286,15 @@ def _non_autonomous(problem: ODELoss, n: int) -> ODELoss:
         l=weighted(base.l), l_x=weighted(base.l_x), l_p=weighted(base.l_p))
 
 
+_TIME_CASE = 6          # index of the time-dependent case in _sweep_cases() (case 7)
+
+
 def _sweep_cases() -> list[tuple]:
     rng = np.random.default_rng(7)
     cases = []
     for n, K, kind in ((3, 50, "random"), (2, 1, "extras"), (3, 20, "on target"),
                        (2, 8, "tied"), (4, 30, "extras"), (3, 10, "terminal only"),
-                       (3, 25, "time")):
+                       (3, 25, "time"), (3, 15, "running only")):
         target = rng.normal(size=n)
         p = rng.normal(scale=0.8, size=n * n + n)
         x0 = rng.normal(size=n)
@@ -294,6 +310,8 @@ def _sweep_cases() -> list[tuple]:
             x0 = x0 + problem.x0_p @ p
         if kind == "time":
             problem = _non_autonomous(problem, n)
+        if kind == "running only":                     # no terminal loss: φ, φ_x are None
+            problem = replace(problem, phi=None, phi_x=None, phi_p=None)
         h = 2.0 / K
         xs = [x0]
         for k in range(K):
@@ -318,13 +336,18 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
         \bigl(\lambda_{k+1}^\top F_p + l_p\bigr)(t_k, x_k)
         + \lambda_0^\top\frac{\partial x_0}{\partial p}.
 
-    The reference is :func:`~snnlib.adjoint.euler_discrete_gradient`. Cases: rate networks of
-    :func:`~snnlib.adjoint.rate_network_loss` (two random, a start on the target so that
-    :math:`l_x = 0` at k = 0, and W = 0 with equal entries of b and x_0: tied states), and
-    three with :math:`l_p`, :math:`\phi_p` and :math:`\partial x_0/\partial p` added (one of
-    them a single step K = 1, one without a running loss), and a last one that also depends on
-    time (:math:`\sin 3t` inside the :math:`\tanh`, the running loss weighted by
-    :math:`1 + \tfrac12\cos t`), so that the time argument of every call matters. Named
+    The reference is :func:`~snnlib.adjoint.euler_discrete_gradient`. Eight cases, all rate
+    networks of :func:`~snnlib.adjoint.rate_network_loss` (running and terminal loss
+    :math:`\tfrac12\|x - x^*\|^2`), some with pieces added: (1) a random network, K = 50,
+    nothing added; (2) a single step, K = 1, with :math:`l_p`, :math:`\phi_p` and
+    :math:`\partial x_0/\partial p` added; (3) a start on the target, so that :math:`l_x = 0`
+    at k = 0; (4) W = 0 with equal entries of b and :math:`x_0`: tied states; (5) K = 30 with
+    :math:`l_p`, :math:`\phi_p` and :math:`\partial x_0/\partial p`; (6) :math:`\phi_p` and
+    :math:`\partial x_0/\partial p` but no running loss (``l``, ``l_x``, ``l_p`` are
+    ``None``); (7) every piece, and dependence on time (:math:`\sin 3t` inside the
+    :math:`\tanh`, the running loss weighted by :math:`1 + \tfrac12\cos t`), so that the time
+    argument of every call matters; (8) a running loss only (``phi``, ``phi_x``, ``phi_p``
+    are ``None``, so :math:`\lambda_K = 0`). Named
     mistakes: Jacobians and loss derivatives evaluated at :math:`t_{k+1}` instead of
     :math:`t_k`, or with the time argument ignored (t = 0), and any other slip that shows only
     on the time-dependent case; the wrong pairing
@@ -336,7 +359,8 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
     missing factor h, a dropped :math:`\phi_p` or one added twice, a dropped :math:`l_p` or
     one without h, a dropped :math:`\lambda_0^\top\partial x_0/\partial p` or one with
     :math:`\lambda_1`, the sign of :math:`l_x` alone, :math:`l_x` twice or halved,
-    :math:`l_p` at :math:`x_{k+1}`, the sign of :math:`l_p`, of :math:`\phi_p` or of
+    :math:`l_p` at :math:`x_{k+1}`, :math:`F_p` at :math:`x_{k+1}` while :math:`F_x` stays at
+    :math:`x_k`, the sign of :math:`l_p`, of :math:`\phi_p` or of
     :math:`\lambda_0^\top\partial x_0/\partial p`, the whole gradient's sign, and a piece
     the problem lacks (``None``) called instead of counted as zero.
 
@@ -367,7 +391,7 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
         return hint
 
     def time_only(args, got, expected):
-        if args[0] is cases[-1][0]:
+        if args[0] is cases[_TIME_CASE][0]:
             return ("fails only on the time-dependent case: each call of step k needs the "
                     "time t_k = k·h, with x_k")
         return None
