@@ -506,17 +506,18 @@ def plot_if_sampling(
     """Top: the charges x_n Δt and the IF spikes. Bottom: the running integral of the error.
 
     The bottom curve is the (leaky) running integral of x Δt − IF(x), so its largest magnitude
-    is ‖f − IF(f)‖_A (the leaky norm with a leak), printed in the title next to ϑ and the
-    number of unit spikes. For reset to mod and by subtraction it *is* the residual membrane
-    potential; for reset to zero it is not, and the potential is drawn as well (thin, C1). With
-    a leak the plain running integral of the error is drawn too (dotted), with its norm.
+    is ‖f − IF(f)‖_A (the leaky norm with a leak); the title prints ϑ, the number of unit
+    spikes and ‖f − IF(f)‖_A / ϑ, with enough digits to compare it with 1. For reset to mod
+    and by subtraction it *is* the residual membrane potential; for reset to zero it is not,
+    and the potential is drawn as well (thin, C1). With a leak the plain running integral of
+    the error is drawn too (dotted), with its norm over ϑ.
 
     Examples
     --------
     >>> t = np.arange(10) * 0.5
     >>> axes = plot_if_sampling(t, np.full(10, 1.0), threshold=1.0)
     >>> axes[0].get_title()
-    'reset mod, leak 0: 5 spikes (unit count), ‖f − IF(f)‖_A = 0.500 < ϑ = 1'
+    'reset mod, leak 0, ϑ = 1: 5 spikes (unit count),\\n‖f − IF(f)‖_A / ϑ = 0.5000 < 1'
     """
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(7.5, 4.9), sharex=True, layout="constrained")
@@ -535,10 +536,13 @@ def plot_if_sampling(
     top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False,
                fontsize="small")
     count = round(float(np.sum(np.abs(spikes)) / threshold))
-    relation = "<" if error < threshold else "≥"
+    ratio = error / threshold
+    relation = "<" if ratio < 1 else "≥"
     norm = "‖f − IF(f)‖_A" if leak == 0 else "‖f − IF(f)‖_A,α"
-    title = (f"reset {reset}, leak {leak:g}: {count} spikes (unit count), "
-             f"{norm} = {error:.3f} {relation} ϑ = {threshold:g}")
+    # two lines, so that the title fits the figure; the ratio to ϑ shows the bound directly
+    title = (f"reset {reset}, leak {leak:g}, ϑ = {threshold:g}: "
+             f"{count} spike{'' if count == 1 else 's'} (unit count),\n"
+             f"{norm} / ϑ = {_ratio_text(ratio)} {relation} 1")
     label = "running integral of the error" + (" (leaky)" if leak > 0 else "")
     bottom.plot(t, error_integral, color="C2", drawstyle="steps-post", label=label)
     if reset == "zero":  # the potential stays inside (−ϑ, ϑ); the error integral does not
@@ -549,7 +553,7 @@ def plot_if_sampling(
         plain = running_integral(x - spikes / dt, dt=dt)
         bottom.plot(t, plain, color="0.35", ls=":", drawstyle="steps-post",
                     label="plain running integral of the error")
-        title += f"\nplain ‖f − IF(f)‖_A = {np.abs(plain).max():.3f}"
+        title += f", plain ‖f − IF(f)‖_A / ϑ = {np.abs(plain).max() / threshold:.2f}"
     top.set_title(title)
     for level in (-threshold, threshold):
         bottom.axhline(level, color="C3", ls="--", lw=1.0)
@@ -558,6 +562,22 @@ def plot_if_sampling(
     bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncols=3, frameon=False,
                   fontsize="small")
     return axes
+
+
+def _ratio_text(ratio: float) -> str:
+    """``ratio`` with 4 decimals below 1 (2 from 1 on), or as 1 − its distance from 1 where 4
+    decimals would round it onto 1, so that the printed number compares with 1 as the number
+    does.
+
+    Examples
+    --------
+    >>> _ratio_text(0.99834), _ratio_text(1 - 4.4e-15), _ratio_text(1.0), _ratio_text(11.7065)
+    ('0.9983', '1 − 4.4e-15', '1.00', '11.71')
+    """
+    text = f"{ratio:.4f}" if ratio < 1 else f"{ratio:.2f}"
+    if (float(text) < 1) != (ratio < 1):
+        text = f"1 − {1 - ratio:.1e}"
+    return text
 
 
 def _potential_reset_to_zero(x: np.ndarray, spikes: np.ndarray, dt: float,

@@ -35,6 +35,8 @@ from snnlib.exercises.ch08 import _if_variant
          * dt, "trapezoid"),
         (lambda x, dt: np.max(np.abs(np.cumsum(x) * dt * dt)), "Δt is applied twice"),
         (lambda x, dt: "two", "not numbers"),
+        # min for max: on case 1 the smallest |P_n| equals the largest P_n (both 0.5)
+        (lambda x, dt: np.min(np.abs(np.cumsum(x) * dt)), "smallest |partial sum|"),
     ],
 )
 def test_alexiewicz_norm_mistakes(candidate, fragment):
@@ -153,6 +155,28 @@ def if_floor_everywhere(x, threshold, dt, leak):
         u = np.exp(-leak * dt) * u + x[n] * dt
         out[n] = threshold * np.floor(u / threshold)
         u -= out[n]
+    return out
+
+
+def if_python_mod(x, threshold, dt, leak):
+    """Emits ϑ·trunc(u/ϑ) but keeps Python's u % ϑ (rounded towards −∞) as the remainder."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u = u % threshold
+    return out
+
+
+def if_first_never_fires(x, threshold, dt, leak):
+    """Integrates the first sample but starts the threshold test at the second."""
+    u, out = x[0] * dt, np.zeros_like(x)
+    for n in range(1, x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
     return out
 
 
@@ -331,7 +355,7 @@ if_tolerance = _if_tolerance(1e-3)
 
 
 def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False,
-                 integer_event=True, pin_isclose=None):
+                 integer_event=True, pin_isclose=None, shift=True, pin_b=True):
     """The exercise's closed form for α = 0 (the loop with a leak), with one slip."""
     def candidate(x, threshold, dt, leak):
         if leak > 0:
@@ -340,18 +364,21 @@ def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False
         cell = np.floor(F)
         first = cell[0] if first_cell0 else 0.0
         before = np.roll(cell, 1) if roll else np.concatenate([[first], cell[:-1]])
+        if not shift:                                 # the shift forgotten: before = cell
+            before = cell
         integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
         if pin_isclose is not None:                   # a "safe" float comparison for the pin
             integer = (np.isclose(F, np.round(F)) if pin_isclose == "isclose"
                        else np.abs(F - np.round(F)) < pin_isclose)
             cell = np.where(integer, np.round(F), cell)
         event = (cell != before) | (integer if integer_event else False)
-        b = ((cell > before) if swap else (cell < before)) & ~integer
+        b = ((cell > before) if swap else (cell < before)) & (~integer if pin_b else True)
         last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
         k = cell + (np.where(last >= 0, b[np.maximum(last, 0)], 0) if guard else b[last])
         return threshold * np.diff(k, prepend=0.0)
     candidate.__name__ = (f"closed_form_pin{pin}_swap{swap}_roll{roll}_guard{guard}"
-                          f"_first{first_cell0}_intevent{integer_event}_isclose{pin_isclose}")
+                          f"_first{first_cell0}_intevent{integer_event}_isclose{pin_isclose}"
+                          f"_shift{shift}_pinb{pin_b}")
     return candidate
 
 
@@ -408,7 +435,9 @@ CATALOGUE = [
     (if_subtract, "reset by subtraction"),
     (if_zero, "reset to zero"),
     (if_floor, "floor instead of trunc"),
-    (if_floor_everywhere, "floor instead of trunc"),
+    (if_floor_everywhere, "without memory, ϑ·Δ⌊·⌋(F_n)"),  # it is the memoryless ⌊F⌋
+    (if_python_mod, "Python's %"),
+    (if_first_never_fires, "never tested against the threshold"),
     (if_round, "nearest multiple"),
     (if_no_dt, "factor Δt is missing"),
     (if_no_dt_in_leak, "Δt is missing in the leak"),
@@ -437,6 +466,8 @@ CATALOGUE = [
     (_closed_form(guard=False), "before any event has happened"),
     (_closed_form(first_cell0=True), "cell before the first sample"),
     (_closed_form(integer_event=False), "not marked as an event"),
+    (_closed_form(shift=False), "cell before sample n is ⌊F_n⌋ itself"),
+    (_closed_form(pin_b=False), "b_n is not cleared at an integer F_n"),
     (_closed_form(pin_isclose="isclose"), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-3), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-2), "the integer pin has a tolerance"),

@@ -27,13 +27,15 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
     The cases include ones whose largest partial integral is the last one (an off-by-one that
     drops it fails), and values on the grid :math:`\tfrac12\mathbb{Z}`; on the first case
-    every named mistake gives a different number. Named mistakes: a
+    every named mistake but one gives a different number (the smallest :math:`|P_n|` equals
+    the largest :math:`P_n` there, and a probe tells them apart). Named mistakes: a
     missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
     (told apart from a dropped partial sum by a probe on a constant input), a dropped first or
     last partial sum, tail sums :math:`\sum_{k \ge n}`, the interval form
     :math:`\max_n P_n - \min_n P_n`,
     :math:`\max_n |P_n| - \min_n |P_n|`, the trapezoid rule, :math:`\Delta t` applied twice,
-    the :math:`L^1` norm, the largest sample.
+    the :math:`L^1` norm, the largest sample, the smallest :math:`|P_n|` instead of the
+    largest.
 
     Examples
     --------
@@ -91,6 +93,17 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         except Exception:  # any failure on the probe: not this mistake
             return False
 
+    def smallest(args, got, expected):
+        x, dt = args
+        if not np.isclose(float(got), np.min(np.abs(_partial(x, dt)))):
+            return None
+        # on (2, −3, 4) the partial sums are 2, −1, 3: the smallest |·| is 1, max P and the
+        # norm 3 (on the first case max P and min |P| are both 0.5)
+        if answers(np.array([2.0, -3.0, 4.0]), 1.0):
+            return "that is the smallest |partial sum| (min for max); the norm is the largest, " \
+                   "max_n |Σ_{k≤n} x_k Δt|"
+        return None
+
     def means(args, got, expected):
         x, dt = args
         averaged = np.max(np.abs(np.cumsum(x) / np.arange(1, len(x) + 1)))
@@ -147,7 +160,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         return None
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
-                    (dt_factor, no_abs, means, off_by_one, tails, interval, abs_span, trapezoid, l1,
+                    (dt_factor, smallest, no_abs, means, off_by_one, tails, interval, abs_span, trapezoid, l1,
                      sup))
 
 
@@ -160,14 +173,15 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
                 fire: str = ">=", emit: str = "mod", keep: str = "rest",
                 charge: str = "x*dt", decay: str = "exp", leak_after: bool = False,
                 leak_on_spike: bool = False, two_sided: bool = True, slack: float = 0.0,
-                swap: bool = False) -> np.ndarray:
+                swap: bool = False, test_first: bool = True) -> np.ndarray:
     """IF with one deliberate deviation from reset to mod: the catalogue of mistakes.
 
     ``decay``: "exp" e^(−αΔt) (correct), "no_dt" e^(−α), "none" 1, "plus" e^(+αΔt),
     "euler" 1 − αΔt, "over_dt" e^(−α/Δt). ``keep``: "rest" u − s (correct), "zero", "one"
     (subtract one ϑ whatever was emitted), "trunc" (subtract ϑ·trunc(u/ϑ) whatever was
-    emitted). ``fire``: ">=" (correct), ">", "always", "neg_strict" (u ≥ ϑ or u < −ϑ),
-    "theta_dt" (|u| ≥ ϑΔt).
+    emitted), "pymod" (Python's ``u % ϑ``, rounded towards −∞). ``fire``: ">=" (correct), ">",
+    "always", "neg_strict" (u ≥ ϑ or u < −ϑ), "theta_dt" (|u| ≥ ϑΔt). ``test_first``: False
+    integrates the first sample but never tests it against the threshold.
     ``charge``: "x*dt" (correct), "x", "x/dt", "x*theta/dt", "x*dt*dt". ``leak_on_spike``: decay
     only after a spike. ``swap``: ϑ and Δt exchanged. ``slack``: fire within this much of a
     multiple of ϑ.
@@ -186,7 +200,9 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
         else:
             u = factor * (u + value * scale) if leak_after else factor * u + value * scale
         level = u if not two_sided else abs(u)
-        if fire == "neg_strict":
+        if n == 0 and not test_first:
+            fires = False
+        elif fire == "neg_strict":
             fires = u >= threshold or u < -threshold
         else:
             bar = threshold * dt if fire == "theta_dt" else threshold
@@ -198,7 +214,7 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
                      "round": np.round(ratio), "one": np.sign(ratio)}[emit]
             out[n] = units * threshold
             u = {"zero": 0.0, "rest": u - out[n], "one": u - np.sign(units) * threshold,
-                 "trunc": u - threshold * np.trunc(ratio)}[keep]
+                 "trunc": u - threshold * np.trunc(ratio), "pymod": u % threshold}[keep]
             if leak_on_spike:
                 u *= factor
     return out
@@ -207,12 +223,13 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
 def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = True,
                    swap: bool = False, roll: bool = False, guard: bool = True,
                    first: str = "zero", integer_event: bool = True,
-                   pin_tolerance: float = 0.0) -> np.ndarray:
+                   pin_tolerance: float = 0.0, pin_b: bool = True) -> np.ndarray:
     """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
     the ends of the clamp swapped, the previous cell taken by ``np.roll`` (wrapping around),
     no guard for ``last = -1`` (reads ``b[-1]``), the cell before the first sample taken as
-    ``cell[0]`` (``first="cell0"``), an integer F_n pinning b_n without being an event, or a
-    pin with a tolerance (``pin_tolerance``: F_n within it of an integer counts as one)."""
+    ``cell[0]`` (``first="cell0"``), an integer F_n pinning b_n without being an event, an
+    integer F_n an event that does not clear b_n (``pin_b=False``), or a pin with a tolerance
+    (``pin_tolerance``: F_n within it of an integer counts as one)."""
     F = np.cumsum(np.asarray(x, dtype=float)) * (dt / threshold)
     cell = np.floor(F)
     if roll:
@@ -224,7 +241,7 @@ def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = Tr
     integer = (cell == F) | (np.abs(F - cell) <= pin_tolerance) if pin \
         else np.zeros(F.size, dtype=bool)
     event = (cell != before) | (integer if integer_event else False)
-    b = ((cell > before) if swap else (cell < before)) & ~integer
+    b = ((cell > before) if swap else (cell < before)) & (~integer if pin_b else True)
     last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
     k = cell + (np.where(last >= 0, b[np.maximum(last, 0)], False) if guard else b[last])
     return threshold * np.diff(k, prepend=0.0)
@@ -248,6 +265,9 @@ _CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
     (dict(integer_event=False), "an integer F_n pins b_n = 0 but is not marked as an event, so "
                                 "the forward fill carries the old b past it; an integer F_n is "
                                 "an event (k_n = F_n there)"),
+    (dict(pin_b=False), "b_n is not cleared at an integer F_n: when ⌊F⌋ moves down onto an "
+                        "integer, IF lands on it exactly (k_n = F_n), so b_n = 0 there — "
+                        "b = (cell < before) & ~integer"),
 )
 
 #: A pin with a tolerance (np.isclose, or |F − round(F)| < tol): checked before the loop slips,
@@ -272,9 +292,11 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                                     "at every spike; reset to mod keeps it in the potential"),
     (dict(emit="floor"), "floor instead of trunc: for a negative potential such as u = −1.5ϑ, "
                          "floor emits −2ϑ and leaves +0.5ϑ; reset to mod rounds towards zero"),
-    (dict(emit="floor", fire="always"), "floor instead of trunc: for a negative potential such "
-                                        "as u = −1.5ϑ, floor emits −2ϑ and leaves +0.5ϑ; reset "
-                                        "to mod rounds towards zero"),
+    (dict(keep="pymod"), "the remainder is taken with Python's %, which rounds towards −∞: for "
+                         "u = −1.5ϑ, u % ϑ = +0.5ϑ, but reset to mod keeps the remainder of "
+                         "trunc, u − s_n = −0.5ϑ (np.fmod has the sign of u)"),
+    (dict(test_first=False), "the first sample is integrated but never tested against the "
+                             "threshold: a first charge of ϑ or more must fire at n = 0"),
     (dict(emit="round"), "rounds to the nearest multiple of ϑ (a ΣΔ quantizer); reset to mod "
                          "rounds towards zero, ϑ·trunc(u/ϑ)"),
     (dict(charge="x"), "the factor Δt is missing: the charge of sample n is x_n·Δt"),
@@ -340,10 +362,13 @@ def check_integrate_and_fire(
     :math:`x_n\vartheta/\Delta t` or :math:`x_n\Delta t^2`, :math:`\vartheta` and
     :math:`\Delta t` exchanged, the leak applied only after spikes, the wrong sign of negative
     spikes, spikes one sample late or early, time-reversed processing, the first or last
-    sample skipped, a memoryless quantizer of the running integral; six slips of the closed
-    form without leak (no integer pin, the ends of the clamp swapped, ``np.roll`` for the
-    previous cell, no guard for ``last = -1`` so that ``b[-1]`` is read, the cell before the
-    first sample taken as ``cell[0]``, an integer :math:`F_n` that is not an event),
+    sample skipped, the first sample integrated but never tested, the remainder taken with
+    Python's ``%`` (rounded towards :math:`-\infty`), a memoryless quantizer of the running
+    integral (which is also what a closed form gives whose previous cell is the current one);
+    seven slips of the closed form without leak (no integer pin, the ends of the clamp
+    swapped, ``np.roll`` for the previous cell, no guard for ``last = -1`` so that ``b[-1]``
+    is read, the cell before the first sample taken as ``cell[0]``, an integer :math:`F_n`
+    that is not an event, an integer :math:`F_n` that does not clear ``b``),
     cumulative instead of per-sample amplitudes, counts without the factor
     :math:`\vartheta`, an integer pin with a tolerance. Cases 6–7 start with
     :math:`F_1 \in (0, 1)` and end on a downward move of the cell, so that reading ``b[-1]``
@@ -446,10 +471,15 @@ def check_integrate_and_fire(
     def memoryless(args, got, expected):
         x, threshold, dt, _ = args
         F = np.cumsum(np.asarray(x, dtype=float)) * dt / threshold
-        for rounding in (np.trunc, np.floor, np.round):
+        for rounding, name, how in (
+                (np.trunc, "trunc", ""), (np.round, "round", ""),
+                (np.floor, "⌊·⌋", " (what emitting ϑ·floor(u/ϑ), or u − u % ϑ, at every sample "
+                                  "gives, and a closed form whose cell before sample n is "
+                                  "⌊F_n⌋ itself, not ⌊F_(n−1)⌋)")):
             if _close(got, threshold * np.diff(rounding(F), prepend=0.0)):
-                return "this quantizes the running integral without memory, ϑ·Δround(F_n); IF " \
-                       "remembers where it last fired (k_n stays put while |F_n − k_(n−1)| < 1)"
+                return f"this quantizes the running integral without memory, ϑ·Δ{name}(F_n)" \
+                       f"{how}; IF remembers where it last fired (k_n stays put while " \
+                       f"|F_n − k_(n−1)| < 1)"
         return None
 
     def cumulative(args, got, expected):
