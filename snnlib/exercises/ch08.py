@@ -160,8 +160,8 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         return None
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
-                    (dt_factor, smallest, no_abs, means, off_by_one, tails, interval, abs_span, trapezoid, l1,
-                     sup))
+                    (dt_factor, smallest, no_abs, means, off_by_one, tails, interval, abs_span,
+                     trapezoid, l1, sup))
 
 
 # ---------------------------------------------------------------------------------------
