@@ -57,6 +57,12 @@ WRONG_STEPS = {
                                         I0 * np.exp(-s / p.tau_syn)),
     # one array (right values) where the contract asks for the pair (V, I)
     "not the pair (V, I): return V, I": lambda V0, I0, s, p: np.stack(good_step(V0, I0, s, p)),
+    "the factor τ_syn of b is dropped": step_with_b(lambda p: 1.0 / p.tau_syn),
+    "b = I0: the factor": step_with_b(lambda p: (p.tau_syn - p.tau_mem) / p.tau_syn),
+    "exp(−s·τ) for exp(−s/τ)": lambda V0, I0, s, p: (
+        (V0 - p.tau_syn * I0 / (p.tau_syn - p.tau_mem)) * np.exp(-s * p.tau_mem)
+        + p.tau_syn * I0 / (p.tau_syn - p.tau_mem) * np.exp(-s * p.tau_syn),
+        I0 * np.exp(-s / p.tau_syn)),
 }
 
 
@@ -89,13 +95,15 @@ def test_lif_step_names_mistakes(fragment):
 def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="rising",
                   b_factor=None,
                   swap=False, a_is_V0=False, held=False, no_current=False, refine=True,
-                  none=np.inf, drop_b_term=None, threshold=None):
+                  none=np.inf, drop_b_term=None, threshold=None, exponents=None):
     """A vectorized bisection solution; the keywords switch on one typical mistake each.
 
     ``ge=None``: no branch for V0 ≥ ϑ at all. ``drop_b_term``: V = a·exp(−s/τ_mem) with
     a = V0 − b, the peak s* computed from the correct a and b ("in V") or b dropped
     before s* as well ("everywhere"). ``bracket_end="max"``: duration.max() for every
-    neuron. ``threshold``: a hard-coded threshold in place of params.threshold."""
+    neuron. ``threshold``: a hard-coded threshold in place of params.threshold.
+    ``exponents``: in V only, "swapped" (a·exp(−s/τ_syn) + b·exp(−s/τ_mem)) or "times"
+    (exp(−s·τ) for exp(−s/τ)); a, b and the peak s* stay right."""
 
     def first_crossing(V0, I0, duration, params):
         tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
@@ -113,6 +121,10 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
                 return V0 * np.exp(-s / tm)
             if drop_b_term:
                 return a * np.exp(-s / tm)
+            if exponents == "swapped":
+                return a * np.exp(-s / ts) + b * np.exp(-s / tm)
+            if exponents == "times":
+                return a * np.exp(-s * tm) + b * np.exp(-s * ts)
             return a * np.exp(-s / tm) + b * np.exp(-s / ts)
 
         if drop_b_term == "everywhere":
@@ -247,6 +259,15 @@ WRONG_CROSSINGS = {
     "−1 for 'no crossing'": make_crossing(none=-1.0),
     "duration[0]": make_crossing(bracket_end="first"),  # a broadcasting slip
 }
+# slips in the closed form, each with the solution's rising test I0 > V0 and with the slope of
+# the (wrong) formula; b's slips carry into the peak s*, the exponents' slips do not
+SLIPS = {
+    "the factor τ_syn of b is dropped": dict(b_factor=lambda p: 1.0 / p.tau_syn),
+    "b = I0: the factor τ_syn/(τ_syn − τ_mem)": dict(
+        b_factor=lambda p: (p.tau_syn - p.tau_mem) / p.tau_syn),
+    "exponents are swapped in V only": dict(exponents="swapped"),
+    "exp(−s·τ) for exp(−s/τ)": dict(exponents="times"),
+}
 # the term b·exp(−s/τ_syn) dropped with a = V0 − b kept: V(0) = V0 − b, a "crossing" at s ≈ 0
 # (in V only, or also in the peak s*, which then does not exist); the same fragment for both
 DROPPED_B_TERM = {"in V": make_crossing(drop_b_term="in V"),
@@ -267,6 +288,39 @@ def test_first_crossing_names_mistakes(fragment):
     verdict = check_first_crossing(WRONG_CROSSINGS[fragment])
     assert not verdict.passed
     assert fragment in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("rising_test", ["I0 > V0", "slope"])
+@pytest.mark.parametrize("fragment", sorted(SLIPS))
+def test_first_crossing_names_slips_in_the_formula(fragment, rising_test):
+    verdict = check_first_crossing(make_crossing(rising_test=rising_test, **SLIPS[fragment]))
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_first_crossing_passes_strict_comparison_at_the_bracket_end():
+    """Known gap: ``V(hi) > ϑ`` for ``≥`` (and ``<=`` in the bisection) passes, since the two
+    differ only where V touches ϑ exactly at the peak or the interval's end."""
+    def strict(V0, I0, duration, params):
+        tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+        b = ts * I0 / (ts - tm)
+        a = V0 - b
+
+        def V(s):
+            return a * np.exp(-s / tm) + b * np.exp(-s / ts)
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s_star = np.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm)
+        hi = np.where((s_star > 0) & (s_star < duration), s_star, duration)
+        crosses = (I0 > V0) & (V(hi) > th)
+        lo = np.zeros_like(hi)
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            below = V(mid) <= th
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        return np.where(V0 >= th, 0.0, np.where(crosses, hi, np.inf))
+
+    assert check_first_crossing(strict).passed
 
 
 def test_first_crossing_not_implemented_and_math_exp():
