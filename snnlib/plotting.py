@@ -685,7 +685,8 @@ def plot_lif_network(
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
     """Top: raster of the inputs and of every layer (sample 0). Bottom: the output layer's
-    membrane potentials with the threshold and × at the exact crossings.
+    membrane potentials with the threshold and × at the exact crossings, one colour per
+    output neuron (none of the raster's layer colours; a legend names up to ten).
 
     Examples
     --------
@@ -716,9 +717,13 @@ def plot_lif_network(
     V, _ = layer_traces(weights[-1], Spikes(below.times[:1], below.ids[:1]),
                         Spikes(layers[-1].times[:1], layers[-1].ids[:1]), params, t)
     for j in range(V.shape[2]):
-        bottom.plot(t, V[0, :, j], color=f"C{j}", lw=1.2)
+        colour = f"C{(len(rasters) + j) % 10}"  # after the raster's layer colours
+        bottom.plot(t, V[0, :, j], color=colour, lw=1.2, label=f"output {j}")
         own = layers[-1].times[0][(layers[-1].ids[0] == j) & np.isfinite(layers[-1].times[0])]
-        bottom.plot(own, np.full(own.size, params.threshold), "x", color=f"C{j}", ms=8)
+        bottom.plot(own, np.full(own.size, params.threshold), "x", color=colour, ms=8)
+    if V.shape[2] <= 10:
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                      fontsize="small")
     bottom.axhline(params.threshold, color="0.3", ls="--", lw=1.0)
     bottom.set_ylabel("V (output layer)")
     bottom.set_xlabel("t (ms)")
@@ -748,7 +753,7 @@ def plot_burst(
     --------
     >>> ax = plot_burst(4.2, 10.0, LIFParams(), 200.0)
     >>> print(ax.get_title())
-    r = 4.2 (τ_s r / τ_m ϑ = 1.05), w = 10:
+    r = 4.2 (τₛ r / τₘ ϑ = 1.05), w = 10:
     16 spikes, the last at 58.9 ms
     """
     ax = _axes(ax, figsize=(7.0, 3.4))
@@ -765,7 +770,7 @@ def plot_burst(
     times = out.times[0][np.isfinite(out.times[0])]
     ratio = p.tau_syn * recurrent_weight / (p.tau_mem * p.threshold)
     # two lines, so that the longest outcome fits the figure's width
-    head = f"r = {recurrent_weight:.3g} (τ_s r / τ_m ϑ = {ratio:.3g}), w = {input_weight:.3g}:\n"
+    head = f"r = {recurrent_weight:.3g} (τₛ r / τₘ ϑ = {ratio:.3g}), w = {input_weight:.3g}:\n"
     if window < t_max:
         ax.set_title(f"{head}more than {max_spikes} spikes before {window / 0.8:.0f} ms "
                      "(SpikeLimitError)")
