@@ -157,7 +157,20 @@ def rows_loop(x, delta):               # range(1, len(x)): on 2-D input len(x) c
     return out
 
 
+def starts_at_two(x, delta):           # range(2, T): sample 1 is never compared with r₀
+    def decide(dev, ref, xn):
+        e = np.where(np.abs(dev) >= delta, delta * np.trunc(dev / delta), 0.0)
+        return e, ref + e
+    out, ref = np.zeros_like(x), x[..., 0].copy()
+    for n in range(2, x.shape[-1]):
+        out[..., n], ref = decide(x[..., n] - ref, ref, x[..., n])
+    return out
+
+
 CATALOGUE = {
+    "the loop starts at n = 2": starts_at_two,
+    "the division by Δ is dropped": _rule(lambda d, s: s * np.trunc(d)),
+    "the division by Δ is dropped: Δ": _rule(lambda d, s: np.trunc(d)),
     "off by one: every event comes one sample late": late,
     "off by one: every event comes one sample early": early,
     "the loop stops before the last sample": stops_short,

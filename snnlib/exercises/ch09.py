@@ -12,15 +12,16 @@ from snnlib.sampling import send_on_delta
 __all__ = ["check_send_on_delta"]
 
 
-def _scan(x: np.ndarray, delta: float, rule: Callable, start: str = "x0") -> np.ndarray:
+def _scan(x: np.ndarray, delta: float, rule: Callable, start: str = "x0",
+          first: int = 1) -> np.ndarray:
     """A sample-by-sample sender, vectorised over channels (time along the last axis):
     ``rule(x_n, r, delta) -> (e_n, r_new)``; the reference starts at x₀ (or at 0, or at the
-    first channel's x₀ for every channel)."""
+    first channel's x₀ for every channel); the loop starts at sample ``first``."""
     x2 = np.asarray(x, dtype=float).reshape(-1, np.shape(x)[-1])
     ref = {"x0": x2[:, 0].copy(), "zero": np.zeros(x2.shape[0]),
            "first_channel": np.full(x2.shape[0], x2[0, 0])}[start]
     out = np.zeros_like(x2)
-    for n in range(1, x2.shape[1]):
+    for n in range(first, x2.shape[1]):
         out[:, n], ref = rule(x2[:, n], ref, delta)
     return out.reshape(np.shape(x))
 
@@ -105,6 +106,8 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
      (_early,)),
     ("off by one: the loop stops before the last sample; time runs n = 1 … T − 1 inclusive",
      (_short,)),
+    ("off by one: the loop starts at n = 2, so sample 1 is never compared with r₀ = x₀; "
+     "time runs n = 1 … T − 1", (lambda x, d: _scan(x, d, _threshold(_trunc), first=2),)),
     ("'>' for '≥': a sample exactly on a level, |x_n − r| = Δ, must send an event (ties)",
      (lambda x, d: _scan(x, d, _threshold(_trunc, strict=True)),)),
     ("memoryless quantiser x₀ + Δ·q((x − x₀)/Δ), no hysteresis: the reference must stay "
@@ -121,6 +124,10 @@ _MISTAKES: tuple[tuple[str, tuple[Callable, ...]], ...] = (
      "zero)", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.round(v / s))),
                lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.round(v / s),
                                                    free=True)))),
+    ("the division by Δ is dropped: Δ·trunc(x_n − r) is not a multiple of the steps crossed; "
+     "send Δ·trunc((x_n − r)/Δ)",
+     (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.trunc(v))) if d != 1.0 else None,
+      lambda x, d: _scan(x, d, _threshold(lambda v, s: np.trunc(v))) if d != 1.0 else None)),
     ("one level per sample: a jump across several levels needs a multiple of Δ in one event, "
      "not a single ±Δ", (lambda x, d: _scan(x, d, _threshold(lambda v, s: s * np.sign(v))),)),
     ("sign of down events: a fall below r − Δ must send a negative event",
@@ -207,13 +214,14 @@ def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     ``x`` is 1-D, or 2-D with one channel per row (time along the last axis); the result is
     shaped like ``x``. The cases contain samples exactly on a level (ties), jumps across several
     levels, and three channels; a mismatch is named when it is one of the catalogued mistakes
-    (an event one sample late or early, the loop stopping before the last sample, ``>`` for
-    ``≥``, a memoryless quantiser without hysteresis, floor, ceil, rounding, one level per
-    sample, the sign of down events or of all events, the reference reset to the sample or
-    moved the wrong way (:math:`r - e`), counts sent and the reference moved by the count, no
-    memory (trunc of each raw increment), the lattice anchored at 0, one reference for all
-    channels, counts instead of amplitudes, the classic last-value scheme, a transposition, a
-    loop over ``range(1, len(x))``, which on 2-D input runs over the rows).
+    (an event one sample late or early, the loop starting at n = 2 or stopping before the last
+    sample, ``>`` for ``≥``, the division by Δ dropped, a memoryless quantiser without
+    hysteresis, floor, ceil, rounding, one level per sample, the sign of down events or of
+    all events, the reference reset to the sample or moved the wrong way (:math:`r - e`),
+    counts sent and the reference moved by the count, no memory (trunc of each raw
+    increment), the lattice anchored at 0, one reference for all channels, counts instead of
+    amplitudes, the classic last-value scheme, a transposition, a loop over
+    ``range(1, len(x))``, which on 2-D input runs over the rows).
 
     Examples
     --------
