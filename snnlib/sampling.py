@@ -346,6 +346,54 @@ def _if_event_search(
     return spikes
 
 
+def _decay_table(leak: float, dt: float, size: int, table: np.ndarray) -> np.ndarray:
+    r""":math:`e^{-\alpha\Delta t j}`, :math:`j = 1 \dots` ``size``, extending ``table`` (its
+    first entries), and never past the first power that underflows to 0."""
+    size = min(size, int(746.0 / (leak * dt)) + 2)  # e^{-746} underflows to 0.0
+    if table.size >= size:
+        return table
+    tail = np.exp(-leak * dt * np.arange(table.size + 1, size + 1))
+    return np.concatenate([table, tail])
+
+
+def _if_event_search_one(
+    x1: np.ndarray, threshold: float, dt: float, reset: str, leak: float, window: int
+) -> np.ndarray:
+    r""":func:`_if_event_search` for one channel: the windows are slices of the running
+    integral (no index arrays), and the table of powers :math:`e^{-\alpha\Delta t j}` grows
+    only as far as a window reaches (beyond its last entry the power is 0 in floating point,
+    so the potential there is the running integral itself)."""
+    length = x1.size
+    decay = np.exp(-leak * dt)
+    L = _leaky_running_sum(x1[None, :], dt, leak)[0] / threshold  # in units of ϑ
+    spikes = np.zeros_like(x1)
+    widest = max(window, min(length, 2**20))
+    powers = np.empty(0)
+    pos, last, removed, width = 0, -1, 0.0, window  # pos: the next sample to search
+    while pos < length:
+        u = L[pos:pos + width]
+        if leak:
+            powers = _decay_table(leak, dt, u.size, powers)
+            # R e^{-α(t_n - t_m)} = (R e^{-α(t_{pos-1} - t_m)}) e^{-α(t_n - t_{pos-1})}
+            start = removed * decay ** (pos - 1 - last)
+            u = u.copy()
+            u[:powers.size] -= start * powers[:u.size]
+        elif removed:
+            u = u - removed
+        hit = np.abs(u) >= 1.0
+        k = int(hit.argmax())
+        if not hit[k]:  # no spike in this window: search a wider one
+            pos += u.size
+            width = min(2 * width, widest)
+            continue
+        n = pos + k
+        emitted, taken = _reset_rule(u[k:k + 1], 1.0, reset)  # in units of ϑ
+        spikes[n] = emitted[0] * threshold
+        removed = removed * (decay ** (n - last) if leak else 1.0) + taken[0]
+        last, pos, width = n, n + 1, window
+    return spikes
+
+
 def integrate_and_fire(
     x: np.ndarray,
     threshold: float,
@@ -426,7 +474,10 @@ def integrate_and_fire(
         length = x2.shape[-1]
         if most * 32 <= length:
             window = int(np.clip(4 * length // (most + 1), 16, 4096))
-            spikes = _if_event_search(x2, threshold, dt, reset, leak, window)
+            if x2.shape[0] == 1:
+                spikes = _if_event_search_one(x2[0], threshold, dt, reset, leak, window)[None]
+            else:
+                spikes = _if_event_search(x2, threshold, dt, reset, leak, window)
         elif x2.shape[0] < 16:
             spikes = _if_scalar(x2, threshold, dt, reset, leak)
         else:
