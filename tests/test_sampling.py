@@ -345,6 +345,24 @@ def test_sparse_leaky_inputs_match_the_reference(reset):
     np.testing.assert_allclose(got, ref, rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("leak", [0.0, 1e-3, 0.05, 3.0])
+@pytest.mark.parametrize("reset", ["mod", "subtract", "zero"])
+def test_one_channel_search_matches_the_batched_search(reset, leak):
+    """The one-channel spike search (slices, a table of powers grown on demand and cut where
+    it underflows) gives exactly the batched search's spikes, long silent stretches included."""
+    from snnlib.sampling import _if_event_search, _if_event_search_one
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(0.05, 1.0, size=30000)
+    pulses = rng.choice(30000, size=40, replace=False)
+    x[pulses] += rng.choice([-1.0, 1.0], size=40) * rng.uniform(60.0, 300.0, size=40)
+    x[5000:20000] *= 1e-3  # a quiet stretch: the window grows past the table's first size
+    spikes = _if_event_search_one(x, 40.0, 0.5, reset, leak, 64)
+    np.testing.assert_array_equal(spikes, _if_event_search(x[None], 40.0, 0.5, reset, leak,
+                                                           64)[0])
+    assert np.count_nonzero(spikes) >= 15
+
+
 @pytest.mark.parametrize("reset", ["mod", "subtract", "zero"])
 def test_dense_many_channels_take_the_vectorized_time_loop(reset):
     rng = np.random.default_rng(4)
