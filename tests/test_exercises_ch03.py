@@ -224,6 +224,30 @@ def downward_only(g, t):  # 24: the mirror of row 4
     return z[after < 0]
 
 
+def bisection_wrong_half(g, t):  # 25: keeps the half where the signs differ from g(lo)'s
+    v = g(t)
+    k = _brackets(v)
+    lo, hi, g_lo = t[k], t[k + 1], v[k]
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        left = np.sign(g(mid)) != np.sign(g_lo)
+        g_lo = np.where(left, g(mid), g_lo)
+        lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
+    return np.sort(np.concatenate([_on_grid(t, v), 0.5 * (lo + hi)]))
+
+
+def secant_sign_slip(plus):  # 26, 27: the line's zero with a sign slip
+    def zeros(g, t):
+        v = g(t)
+        k = _brackets(v)
+        h = t[k + 1] - t[k]
+        secant = (t[k] - v[k] * h / (v[k + 1] + v[k]) if plus
+                  else t[k] + v[k] * h / (v[k + 1] - v[k]))
+        return np.sort(np.concatenate([_on_grid(t, v), secant]))
+    zeros.__name__ = f"secant_sign_slip_{'denominator' if plus else 'step'}"
+    return zeros
+
+
 def brentq_xtol(xtol):
     def zeros(g, t):
         v = g(t)
@@ -263,6 +287,9 @@ CATALOGUE = [
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
     (downward_only, "only the downward zeros"),
+    (bisection_wrong_half, "a bisection that keeps the half without the sign change"),
+    (secant_sign_slip(True), "a sign slip in the secant step"),
+    (secant_sign_slip(False), "a sign slip in the secant step"),
     *[(bisection_steps(n), TOO_FEW) for n in (10, 20, 25, 28, 30, 32, 35, 38, 40, 42, 43)],
     *[(brentq_xtol(x), TOO_FEW) for x in (1e-6, 1e-9, 1e-10, 1e-11, 2e-12, 1e-12)],
 ]

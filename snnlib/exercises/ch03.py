@@ -189,7 +189,8 @@ def _value_mistake(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | 
     for name, grid in (("left", t[k]), ("right", t[k + 1])):
         if np.any(off_grid) and np.all(np.abs(got - grid) <= tol):
             return (f"returns the grid point to the {name} of each zero, not the zero itself "
-                    f"(no refinement, or a bracket shifted by one grid interval)")
+                    f"(no refinement, a bracket shifted by one grid interval, or a bisection "
+                    f"that keeps the half without the sign change)")
     midpoint = np.where(off_grid, 0.5 * (t[k] + t[k + 1]), expected)
     if np.any(off_grid) and np.allclose(got, midpoint, rtol=0.0, atol=tol):
         return ("bracket midpoint returned: (t[k] + t[k+1])/2 is not the zero; refine "
@@ -199,6 +200,15 @@ def _value_mistake(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | 
                           t[k] - values[k] * (t[k + 1] - t[k]) / (values[k + 1] - values[k]))
     if np.allclose(got, secant, rtol=0.0, atol=tol):
         return "the zeros are only interpolated: refine each bracket (bisection or brentq)"
+    h = t[k + 1] - t[k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slipped = (t[k] - values[k] * h / (values[k + 1] + values[k]),
+                   t[k] + values[k] * h / (values[k + 1] - values[k]))
+    if any(np.allclose(got[off_grid], wrong[off_grid], rtol=0.0, atol=tol)
+           for wrong in slipped) and np.any(off_grid):
+        return ("a sign slip in the secant step: the zero of the line through (t_k, g_k) and "
+                "(t_k+1, g_k+1) is t_k − g_k(t_k+1 − t_k)/(g_k+1 − g_k); and interpolation "
+                "alone is not enough: refine each bracket")
     error = float(np.abs(got - expected).max())
     if error <= np.diff(t).max() * 2.0**-8:
         return _refinement_message(t, error)
@@ -236,7 +246,8 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     one in a loop), the first or last bracket dropped (``brackets[1:]``, ``brackets[:-1]``;
     told from one-way zeros by a probe with four alternating zeros), a product of values
     that underflows, only upward (or only downward) zeros, unsorted or reversed order, grid
-    points or bracket midpoints returned, interpolation only, too few bisection steps, the
+    points or bracket midpoints returned (or a bisection that keeps the wrong half),
+    interpolation only (or with a sign slip in the secant step), too few bisection steps, the
     right number of zeros in the wrong shape (a column of shape (n, 1)).
 
     Parameters
