@@ -248,6 +248,12 @@ def secant_sign_slip(plus):  # 26, 27: the line's zero with a sign slip
     return zeros
 
 
+def flipped_bracket_test(g, t):  # 28: > 0 for < 0 (brentq raises on the same-sign brackets)
+    v = g(t)
+    k = np.flatnonzero(np.sign(v[:-1]) * np.sign(v[1:]) > 0)
+    return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, k)]))
+
+
 def brentq_xtol(xtol):
     def zeros(g, t):
         v = g(t)
@@ -287,6 +293,7 @@ CATALOGUE = [
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
     (downward_only, "only the downward zeros"),
+    (flipped_bracket_test, "is the bracket test flipped?"),
     (bisection_wrong_half, "a bisection that keeps the half without the sign change"),
     (secant_sign_slip(True), "a sign slip in the secant step"),
     (secant_sign_slip(False), "a sign slip in the secant step"),

@@ -248,7 +248,8 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     that underflows, only upward (or only downward) zeros, unsorted or reversed order, grid
     points or bracket midpoints returned (or a bisection that keeps the wrong half),
     interpolation only (or with a sign slip in the secant step), too few bisection steps, the
-    right number of zeros in the wrong shape (a column of shape (n, 1)).
+    right number of zeros in the wrong shape (a column of shape (n, 1)), a flipped bracket test
+    (``brentq`` then raises "f(a) and f(b) must have different signs").
 
     Parameters
     ----------
@@ -282,6 +283,10 @@ def check_find_zeros(candidate: Callable) -> Verdict:
         return Verdict(result.name, True,
                        f"agrees with snnlib on all {len(cases)} cases (to {ULPS} rounding "
                        f"units of max(1, max|t|))")
+    if "different signs" in result.message:  # brentq refused a bracket without a sign change
+        return Verdict(result.name, False, result.message.replace(
+            " (case ", "; a bracket without a sign change reached the root finder: is the "
+            "bracket test flipped? Brackets are np.sign(g(t_k))·np.sign(g(t_k+1)) < 0 (case "))
     if "not implemented" in result.message or "(case " not in result.message:
         return result
     number = int(result.message.rsplit("case ", 1)[1].rstrip(")"))
