@@ -357,3 +357,9 @@ def test_the_hint_for_ties_counted_twice_leads_to_a_passing_solution():
     verdict = check_find_zeros(literal_product)
     assert not verdict.passed and "underflows" in verdict.message, verdict.message
     assert check_find_zeros(good).passed          # good compares signs, strictly
+
+
+def test_in_place_solution_passes_with_a_note():
+    verdict = check_find_zeros(good_in_place)
+    assert verdict.passed and "changes its input arrays in place" in verdict.message
+    assert "in place" not in check_find_zeros(good).message

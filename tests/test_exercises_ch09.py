@@ -232,3 +232,11 @@ def _first_channel_reference(x, delta):
         out[:, n] = np.where(np.abs(dev) >= delta, delta * np.trunc(dev / delta), 0.0)
         ref = ref + out[:, n]
     return out.reshape(np.shape(x))
+
+
+def test_in_place_solution_passes_with_a_note():
+    """A correct solution that overwrites its input passes; the verdict says it did, and an
+    ordinary correct solution gets no such note."""
+    verdict = check_send_on_delta(correct_in_place)
+    assert verdict.passed and "changes its input arrays in place" in verdict.message
+    assert "in place" not in check_send_on_delta(correct).message

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RTOL", "Hint", "Verdict"]
+__all__ = ["IN_PLACE_NOTE", "RTOL", "Hint", "Verdict"]
 
 #: Agreement asked of a candidate: a few units of rounding for these short formulas.
 RTOL = 1e-10
@@ -44,9 +44,11 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
     place neither fails for it nor changes what the reference sees.
     """
     name = getattr(candidate, "__name__", "candidate")
+    in_place = False
     for number, args in enumerate(cases, start=1):
+        mine = copy.deepcopy(args)
         try:
-            got = candidate(*copy.deepcopy(args))
+            got = candidate(*mine)
         except NotImplementedError:
             return Verdict(name, False, "not implemented yet (it raises NotImplementedError)")
         except Exception as error:  # the reader's code: report whatever it raises
@@ -57,6 +59,7 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
         except (TypeError, ValueError):
             return Verdict(name, False,
                            f"returned {type(got).__name__}, not numbers (case {number})")
+        in_place = in_place or _changed(args, mine)
         if got.shape != expected.shape:
             return Verdict(name, False, f"returned shape {got.shape}, expected {expected.shape} "
                                         f"(case {number})")
@@ -69,7 +72,20 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
             return Verdict(name, False, f"largest difference from snnlib {error:.3g} "
                                         f"(case {number})")
     return Verdict(name, True, f"agrees with snnlib on all {len(cases)} cases "
-                               f"(to {RTOL:g} relative)")
+                               f"(to {RTOL:g} relative){IN_PLACE_NOTE if in_place else ''}")
+
+
+#: Appended to a passing verdict whose candidate changed its arguments: allowed, but worth
+#: knowing (the caller's array is gone; snnlib's functions never do this).
+IN_PLACE_NOTE = ("; note: it changes its input arrays in place, which the check allows but "
+                 "a caller may not expect (snnlib's functions leave their inputs alone)")
+
+
+def _changed(before: tuple, after: tuple) -> bool:
+    """Whether the candidate changed any array among its arguments (compared with a copy)."""
+    return any(isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+               and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
+               for a, b in zip(before, after, strict=True))
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from snnlib.deltas import find_zeros
-from snnlib.exercises._core import Verdict, _compare
+from snnlib.exercises._core import IN_PLACE_NOTE, Verdict, _compare
 
 __all__ = ["check_find_zeros"]
 
@@ -280,9 +280,10 @@ def check_find_zeros(candidate: Callable) -> Verdict:
             if error > _tolerance(t):
                 return Verdict(result.name, False,
                                f"{_refinement_message(t, error)} (case {number})")
+        note = IN_PLACE_NOTE if result.message.endswith(IN_PLACE_NOTE) else ""
         return Verdict(result.name, True,
                        f"agrees with snnlib on all {len(cases)} cases (to {ULPS} rounding "
-                       f"units of max(1, max|t|))")
+                       f"units of max(1, max|t|)){note}")
     if "different signs" in result.message:  # brentq refused a bracket without a sign change
         return Verdict(result.name, False, result.message.replace(
             " (case ", "; a bracket without a sign change reached the root finder: is the "
