@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.signal import lfilter
 
 from snnlib.exercises import check_alexiewicz_norm, check_integrate_and_fire
 from snnlib.exercises.ch08 import _if_variant
@@ -37,6 +38,14 @@ from snnlib.exercises.ch08 import _if_variant
         (lambda x, dt: "two", "not numbers"),
         # min for max: on case 1 the smallest |P_n| equals the largest P_n (both 0.5)
         (lambda x, dt: np.min(np.abs(np.cumsum(x) * dt)), "smallest |partial sum|"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x) / dt)), "Δt divides"),
+        (lambda x, dt: abs(np.sum(x)) * dt, "last partial integral"),
+        (lambda x, dt: np.sqrt(np.sum((np.cumsum(x) * dt) ** 2)), "ℓ²"),
+        (lambda x, dt: np.linalg.norm(x) * dt, "ℓ²"),
+        (lambda x, dt: np.mean(np.abs(np.cumsum(x) * dt)), "mean of the partial integrals"),
+        (lambda x, dt: abs(np.mean(np.cumsum(x) * dt)), "mean of the partial integrals"),
+        (lambda x, dt: np.float32(np.max(np.abs(np.cumsum(x.astype(np.float32))
+                                                * np.float32(dt)))), "float32 numbers"),
     ],
 )
 def test_alexiewicz_norm_mistakes(candidate, fragment):
@@ -355,15 +364,28 @@ if_tolerance = _if_tolerance(1e-3)
 
 
 def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False,
-                 integer_event=True, pin_isclose=None, shift=True, pin_b=True):
-    """The exercise's closed form for α = 0 (the loop with a leak), with one slip."""
+                 integer_event=True, pin_isclose=None, shift=True, pin_b=True, single=None,
+                 next_cell=False, leaky=False):
+    """The exercise's closed form for α = 0 (the loop with a leak), with one slip.
+
+    ``single``: "sum" sums in float32, "all" computes and returns float32; ``leaky`` applies
+    the clamp to the leaky running integral instead of looping when α > 0."""
     def candidate(x, threshold, dt, leak):
-        if leak > 0:
+        if leak > 0 and not leaky:
             return if_mod(x, threshold, dt, leak)
-        F = np.cumsum(x) * dt / threshold
+        if leak > 0:
+            F = lfilter([dt / threshold], [1.0, -np.exp(-leak * dt)], x)
+        elif single == "sum":
+            F = np.cumsum(x.astype(np.float32)).astype(float) * (dt / threshold)
+        elif single == "all":
+            F = np.cumsum(x.astype(np.float32)) * np.float32(dt / threshold)
+        else:
+            F = np.cumsum(x) * dt / threshold
         cell = np.floor(F)
         first = cell[0] if first_cell0 else 0.0
         before = np.roll(cell, 1) if roll else np.concatenate([[first], cell[:-1]])
+        if next_cell:
+            before = np.concatenate([cell[1:], cell[-1:]])
         if not shift:                                 # the shift forgotten: before = cell
             before = cell
         integer = (cell == F) if pin else np.zeros(F.size, dtype=bool)
@@ -375,10 +397,12 @@ def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False
         b = ((cell > before) if swap else (cell < before)) & (~integer if pin_b else True)
         last = np.maximum.accumulate(np.where(event, np.arange(F.size), -1))
         k = cell + (np.where(last >= 0, b[np.maximum(last, 0)], 0) if guard else b[last])
-        return threshold * np.diff(k, prepend=0.0)
+        return (np.float32(threshold) if single == "all" else threshold) * \
+            np.diff(k, prepend=k.dtype.type(0))
     candidate.__name__ = (f"closed_form_pin{pin}_swap{swap}_roll{roll}_guard{guard}"
                           f"_first{first_cell0}_intevent{integer_event}_isclose{pin_isclose}"
-                          f"_shift{shift}_pinb{pin_b}")
+                          f"_shift{shift}_pinb{pin_b}_single{single}_next{next_cell}"
+                          f"_leaky{leaky}")
     return candidate
 
 
@@ -410,6 +434,25 @@ if_theta_over_dt = _loop(charge=lambda x, th, dt: x * th / dt)
 if_theta_over_dt.__name__ = "if_theta_over_dt"
 if_leak_on_spike = _loop(spike_leak=True)
 if_leak_on_spike.__name__ = "if_leak_on_spike"
+
+
+if_sign_slip = _loop(removed=lambda u, s, th: -s)  # u += s
+if_sign_slip.__name__ = "if_sign_slip"
+if_half_leak = _if_with_decay(lambda leak, dt: np.exp(-leak * dt / 2))
+if_half_leak.__name__ = "if_half_leak"
+
+
+def if_float32(x, threshold, dt, leak):
+    """The loop in single precision (a float64 result)."""
+    x, out = np.asarray(x, dtype=np.float32), np.zeros(len(x))
+    decay, th, step, u = np.float32(np.exp(-leak * dt)), np.float32(threshold), np.float32(dt), \
+        np.float32(0.0)
+    for n in range(x.size):
+        u = decay * u + x[n] * step
+        if abs(u) >= th:
+            out[n] = th * np.trunc(u / th)
+            u = u - np.float32(out[n])
+    return out
 
 
 def if_swapped(x, threshold, dt, leak):
@@ -479,6 +522,13 @@ CATALOGUE = [
     (if_leak_on_spike, "only after a spike"),
     (if_in_place_dt_twice, "Δt is applied twice"),
     (lambda x, threshold, dt, leak: x[:-1], "shape"),
+    (if_sign_slip, "remainder has the wrong sign"),
+    (if_half_leak, "e^(−αΔt/2)"),
+    (if_float32, "float32"),
+    (_closed_form(single="sum"), "float32"),
+    (_closed_form(single="all"), "float32"),
+    (_closed_form(next_cell=True), "taken from sample n + 1"),
+    (_closed_form(leaky=True), "holds only without leak"),
 ]
 
 
@@ -519,6 +569,23 @@ def test_integrate_and_fire_cases_keep_off_near_ties():
             margin = min(margin, abs(ratio - np.round(ratio)))
             u -= threshold * np.trunc(ratio) if abs(u) >= threshold else 0.0
         assert margin > 1e-6
+
+
+def test_integrate_and_fire_ramp_is_safe_in_float64_and_not_in_float32():
+    """The last case: F_n = n(1/3 + 10⁻⁸) passes 3·10⁻⁸ … 1.5·10⁻⁵ above integers up to 500.
+    float64 rounding of the running sum stays below 10⁻¹⁰ (so a correct loop and the library
+    agree), while float32 misplaces spikes."""
+    from fractions import Fraction
+
+    from snnlib.sampling import integrate_and_fire
+    x = np.full(1500, 1.0 / 3.0 + 1e-8)
+    exact = np.cumsum([Fraction(v) for v in x])  # the float samples summed exactly
+    margins = np.array([float(f - int(f)) for f in exact[2::3]])
+    assert 2.9e-8 < margins.min() and margins.max() < 1.6e-5
+    assert np.abs(np.cumsum(x) - np.array([float(f) for f in exact])).max() < 1e-10
+    assert np.array_equal(if_mod(x, 1.0, 1.0, 0.0), integrate_and_fire(x, 1.0))
+    assert not np.array_equal(_closed_form(single="sum")(x, 1.0, 1.0, 0.0),
+                              integrate_and_fire(x, 1.0))
 
 
 def test_if_variant_default_is_the_library():

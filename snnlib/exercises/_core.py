@@ -55,6 +55,7 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
             return Verdict(name, False, f"raised {type(error).__name__}: {error} (case {number})")
         expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
         try:
+            precision = _low_precision(got)
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
             return Verdict(name, False,
@@ -64,6 +65,8 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
             return Verdict(name, False, f"returned shape {got.shape}, expected {expected.shape} "
                                         f"(case {number})")
         if not np.allclose(got, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max(initial=1)):
+            if precision:
+                return Verdict(name, False, f"{precision} (case {number})")
             for hint in hints:
                 message = hint(args, got, expected)
                 if message:
@@ -79,6 +82,18 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
 #: knowing (the caller's array is gone; snnlib's functions never do this).
 IN_PLACE_NOTE = ("; note: it changes its input arrays in place, which the check allows but "
                  "a caller may not expect (snnlib's functions leave their inputs alone)")
+
+
+def _low_precision(got: object) -> str | None:
+    """What to say when a candidate computes in a floating type narrower than float64."""
+    dtype = getattr(got, "dtype", None)
+    if dtype is None or dtype.kind not in "fc" or dtype.itemsize >= {"f": 8, "c": 16}[dtype.kind]:
+        return None
+    digits = np.finfo(dtype).precision
+    kind = "half precision" if dtype.itemsize == 2 else "single precision"
+    return (f"it returns {dtype} numbers: {kind} carries about {digits} significant digits, "
+            f"too few to agree with snnlib's float64 results to {RTOL:g}; compute in float64, "
+            "numpy's default")
 
 
 def _changed(before: tuple, after: tuple) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy.signal import lfilter
 
 from snnlib.exercises._core import Verdict, _close, _compare
 from snnlib.sampling import alexiewicz_norm, integrate_and_fire
@@ -34,8 +35,9 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     last partial sum, tail sums :math:`\sum_{k \ge n}`, the interval form
     :math:`\max_n P_n - \min_n P_n`,
     :math:`\max_n |P_n| - \min_n |P_n|`, the trapezoid rule, :math:`\Delta t` applied twice,
-    the :math:`L^1` norm, the largest sample, the smallest :math:`|P_n|` instead of the
-    largest.
+    :math:`\Delta t` dividing, the :math:`L^1` norm, the largest sample, the smallest
+    :math:`|P_n|` instead of the largest, the last :math:`|P_N|` only, an :math:`\ell^2` norm
+    of the samples or of the partial sums, the mean of the partial sums.
 
     Examples
     --------
@@ -60,6 +62,35 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
             return "the factor Δt is missing: the partial integrals are Σ x_k Δt"
         if dt != 1.0 and np.isclose(float(got), float(expected) * dt):
             return "Δt is applied twice (Δt²): the partial integrals are Σ x_k Δt"
+        if dt != 1.0 and np.isclose(float(got), float(expected) / dt**2):
+            return "Δt divides instead of multiplying: the partial integrals are Σ x_k Δt, " \
+                   "not Σ x_k / Δt"
+        return None
+
+    def last(args, got, expected):
+        x, dt = args
+        if np.isclose(float(got), abs(np.sum(x)) * dt):
+            return "that is |P_N|, the last partial integral (the total charge) only; the norm " \
+                   "is the largest |P_n| over every n"
+        return None
+
+    def euclidean(args, got, expected):
+        x, dt = args
+        partial = _partial(x, dt)
+        norms = (np.sqrt(np.sum(partial**2)), np.sqrt(np.sum(partial**2) * dt),
+                 np.sqrt(np.sum(x**2)) * dt, np.sqrt(np.sum(x**2) * dt))
+        if any(np.isclose(float(got), value) for value in norms):
+            return "that is an ℓ² (Euclidean) norm; the Alexiewicz norm is the largest " \
+                   "|partial integral|, max_n |Σ_{k≤n} x_k Δt|"
+        return None
+
+    def mean(args, got, expected):
+        x, dt = args
+        partial = _partial(x, dt)
+        if any(np.isclose(float(got), value) for value in
+               (np.mean(np.abs(partial)), abs(np.mean(partial)))):
+            return "that is the mean of the partial integrals; the norm is the largest of " \
+                   "their absolute values"
         return None
 
     def trapezoid(args, got, expected):
@@ -161,7 +192,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
                     (dt_factor, smallest, no_abs, means, off_by_one, tails, interval, abs_span,
-                     trapezoid, l1, sup))
+                     trapezoid, l1, sup, last, euclidean, mean, _single_precision))
 
 
 # ---------------------------------------------------------------------------------------
@@ -173,15 +204,16 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
                 fire: str = ">=", emit: str = "mod", keep: str = "rest",
                 charge: str = "x*dt", decay: str = "exp", leak_after: bool = False,
                 leak_on_spike: bool = False, two_sided: bool = True, slack: float = 0.0,
-                swap: bool = False, test_first: bool = True) -> np.ndarray:
+                swap: bool = False, test_first: bool = True, single: bool = False) -> np.ndarray:
     """IF with one deliberate deviation from reset to mod: the catalogue of mistakes.
 
     ``decay``: "exp" e^(−αΔt) (correct), "no_dt" e^(−α), "none" 1, "plus" e^(+αΔt),
-    "euler" 1 − αΔt, "over_dt" e^(−α/Δt). ``keep``: "rest" u − s (correct), "zero", "one"
-    (subtract one ϑ whatever was emitted), "trunc" (subtract ϑ·trunc(u/ϑ) whatever was
-    emitted), "pymod" (Python's ``u % ϑ``, rounded towards −∞). ``fire``: ">=" (correct), ">",
-    "always", "neg_strict" (u ≥ ϑ or u < −ϑ), "theta_dt" (|u| ≥ ϑΔt). ``test_first``: False
-    integrates the first sample but never tests it against the threshold.
+    "euler" 1 − αΔt, "over_dt" e^(−α/Δt), "half" e^(−αΔt/2). ``keep``: "rest" u − s
+    (correct), "zero", "one" (subtract one ϑ whatever was emitted), "trunc" (subtract
+    ϑ·trunc(u/ϑ) whatever was emitted), "pymod" (Python's ``u % ϑ``, rounded towards −∞),
+    "plus" u + s (the sign slip ``u += s``). ``single``: the loop in float32. ``fire``: ">="
+    (correct), ">", "always", "neg_strict" (u ≥ ϑ or u < −ϑ), "theta_dt" (|u| ≥ ϑΔt).
+    ``test_first``: False integrates the first sample but never tests it against the threshold.
     ``charge``: "x*dt" (correct), "x", "x/dt", "x*theta/dt", "x*dt*dt". ``leak_on_spike``: decay
     only after a spike. ``swap``: ϑ and Δt exchanged. ``slack``: fire within this much of a
     multiple of ϑ.
@@ -190,11 +222,13 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
         threshold, dt = dt, threshold
     factor = {"exp": np.exp(-leak * dt), "no_dt": np.exp(-leak), "none": 1.0,
               "plus": np.exp(leak * dt), "euler": 1.0 - leak * dt,
-              "over_dt": np.exp(-leak / dt)}[decay]
+              "over_dt": np.exp(-leak / dt), "half": np.exp(-leak * dt / 2)}[decay]
     scale = {"x*dt": dt, "x": 1.0, "x/dt": 1.0 / dt, "x*theta/dt": threshold / dt,
              "x*dt*dt": dt * dt}[charge]
-    u, out = 0.0, np.zeros(len(x))
-    for n, value in enumerate(np.asarray(x, dtype=float)):
+    real = np.float32 if single else float
+    factor, scale, threshold = real(factor), real(scale), real(threshold)
+    u, out = real(0.0), np.zeros(len(x))
+    for n, value in enumerate(np.asarray(x, dtype=real)):
         if leak_on_spike:
             u = u + value * scale
         else:
@@ -213,27 +247,53 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
             units = {"mod": np.trunc(ratio), "floor": np.floor(ratio),
                      "round": np.round(ratio), "one": np.sign(ratio)}[emit]
             out[n] = units * threshold
-            u = {"zero": 0.0, "rest": u - out[n], "one": u - np.sign(units) * threshold,
-                 "trunc": u - threshold * np.trunc(ratio), "pymod": u % threshold}[keep]
+            with np.errstate(over="ignore", invalid="ignore"):  # "plus" grows without bound
+                u = _kept(u, units, threshold, ratio, keep)
             if leak_on_spike:
                 u *= factor
     return out
 
 
+def _kept(u: float, units: float, threshold: float, ratio: float, keep: str) -> float:
+    """The potential after a spike of ``units`` units under the reset rule ``keep``."""
+    if keep == "zero":
+        return 0.0 * u
+    if keep == "one":
+        return u - np.sign(units) * threshold
+    if keep == "plus":
+        return u + units * threshold
+    if keep == "trunc":
+        return u - threshold * np.trunc(ratio)
+    if keep == "pymod":
+        return u % threshold
+    return u - units * threshold
+
+
 def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = True,
                    swap: bool = False, roll: bool = False, guard: bool = True,
                    first: str = "zero", integer_event: bool = True,
-                   pin_tolerance: float = 0.0, pin_b: bool = True) -> np.ndarray:
+                   pin_tolerance: float = 0.0, pin_b: bool = True, single: bool = False,
+                   next_cell: bool = False, leak: float = 0.0) -> np.ndarray:
     """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
     the ends of the clamp swapped, the previous cell taken by ``np.roll`` (wrapping around),
     no guard for ``last = -1`` (reads ``b[-1]``), the cell before the first sample taken as
     ``cell[0]`` (``first="cell0"``), an integer F_n pinning b_n without being an event, an
     integer F_n an event that does not clear b_n (``pin_b=False``), or a pin with a tolerance
-    (``pin_tolerance``: F_n within it of an integer counts as one)."""
-    F = np.cumsum(np.asarray(x, dtype=float)) * (dt / threshold)
+    (``pin_tolerance``: F_n within it of an integer counts as one), the running sum taken in
+    float32 (``single``), the cell before sample n taken from sample n + 1 (``next_cell``), or
+    the clamp applied to the leaky running integral (``leak`` > 0)."""
+    x = np.asarray(x, dtype=float)
+    if leak:
+        F = lfilter([dt / threshold], [1.0, -np.exp(-leak * dt)], x)
+    elif single:
+        F = np.cumsum(x.astype(np.float32)).astype(float) * (dt / threshold)
+    else:
+        F = np.cumsum(x) * (dt / threshold)
     cell = np.floor(F)
     if roll:
         before = np.roll(cell, 1)
+    elif next_cell:
+        before = np.concatenate([cell[1:], cell[-1:]])
     else:
         before = np.concatenate([[cell[0] if first == "cell0" else 0.0], cell])[:-1]
     if pin_tolerance:
@@ -268,7 +328,34 @@ _CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
     (dict(pin_b=False), "b_n is not cleared at an integer F_n: when ⌊F⌋ moves down onto an "
                         "integer, IF lands on it exactly (k_n = F_n), so b_n = 0 there — "
                         "b = (cell < before) & ~integer"),
+    (dict(next_cell=True), "the cell before sample n is taken from sample n + 1 (the shift goes "
+                           "the wrong way): it is ⌊F_(n−1)⌋, np.concatenate([[0], cell[:-1]])"),
+    (dict(single=True), "the running integral is summed in float32: about 7 significant "
+                        "digits cannot tell F_n = 300.00001 from 300, so a long signal puts "
+                        "spikes in the wrong samples; sum in float64, numpy's default"),
 )
+
+#: On the first case the next cell gives what processing backwards in time gives; this probe
+#: tells them apart (the next cell gives (1, 1, 0), backwards (1, 0, 0), IF (0, 1, 0)).
+_NEXT_CELL_PROBE, _NEXT_CELL_ANSWER = np.array([0.5, 1.0, -0.25]), np.array([1.0, 1.0, 0.0])
+
+_SINGLE_MESSAGE = ("it agrees with snnlib only to about 7 significant digits, the precision of "
+                   "float32: a value somewhere (x, ϑ, Δt, the potential or the running sum) is "
+                   "single precision; compute in float64, numpy's default")
+
+
+def _single_precision(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
+    """A hint: ``got`` matches to float32 precision but not to float64 precision."""
+    scale = np.abs(expected).max(initial=1.0)
+    if np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale):
+        return _SINGLE_MESSAGE
+    return None
+
+
+_LEAKY_CLAMP_MESSAGE = (
+    "the closed form clamps the running integral, which holds only without leak: with α > 0 "
+    "the spikes decay too, u_n = L_n − Σ_k e^(−α(t_n − t_k)) s_k, so the count is not a clamp "
+    "of the leaky integral L_n/ϑ; use the loop when α > 0")
 
 #: A pin with a tolerance (np.isclose, or |F − round(F)| < tol): checked before the loop slips,
 #: some of which give the same numbers on the near-integer cases.
@@ -330,6 +417,13 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                        "exact, |u| ≥ ϑ, and the amplitude is ϑ·trunc(u/ϑ) without a tolerance"),
     (dict(two_sided=False), "fires only upwards: two-sided IF also fires when u ≤ −ϑ, with a "
                             "negative amplitude"),
+    (dict(keep="plus"), "the remainder has the wrong sign: what is emitted leaves the potential, "
+                        "u ← u − s_n (not u + s_n)"),
+    (dict(decay="half"), "the leak decays by e^(−αΔt/2) per sample; over one step Δt it is "
+                         "e^(−αΔt)"),
+    (dict(single=True), "the potential is computed in float32: about 7 significant digits "
+                        "cannot follow a potential that passes just above a multiple of ϑ; "
+                        "compute in float64, numpy's default"),
 )
 
 
@@ -370,7 +464,12 @@ def check_integrate_and_fire(
     is read, the cell before the first sample taken as ``cell[0]``, an integer :math:`F_n`
     that is not an event, an integer :math:`F_n` that does not clear ``b``),
     cumulative instead of per-sample amplitudes, counts without the factor
-    :math:`\vartheta`, an integer pin with a tolerance. Cases 6–7 start with
+    :math:`\vartheta`, an integer pin with a tolerance, the remainder's sign slip
+    :math:`u + s_n`, the half-step leak :math:`e^{-\alpha\Delta t/2}`, the closed form's previous
+    cell taken from the next sample, the clamp applied to the leaky running integral, and
+    single precision (a float32 result, or a float32 running sum or potential: the last case,
+    a ramp whose running integral passes :math:`3\cdot10^{-8}` to :math:`1.5\cdot10^{-5}` above
+    every integer up to 500, catches it). Cases 6–7 start with
     :math:`F_1 \in (0, 1)` and end on a downward move of the cell, so that reading ``b[-1]``
     before the first event fails; cases 8–9 put :math:`F_2` 10⁻⁵ and 10⁻³ above an integer
     with the potential just inside the threshold, so that a pin with a tolerance fails.
@@ -410,6 +509,9 @@ def check_integrate_and_fire(
         (drive[:120], 0.5, 2.0, 0.05),         # a leak with Δt = 2
         (np.array([1.0, 0.5, 0.5]), 1.0, 1.0, 0.5),  # a tie at ϑ with a leak
         (np.array([1.0 - 2.0**-40, 0.0, 0.5]), 1.0, 1.0, 0.5),  # u = ϑ − 2⁻⁴⁰: no spike
+        # a long ramp: F_3m = m(1 + 3·10⁻⁸) passes just above every integer up to 500, closer
+        # than float32 can resolve (and at least 3·10⁻⁸, far beyond float64 rounding)
+        (np.full(1500, 1.0 / 3.0 + 1e-8), 1.0, 1.0, 0.0),
     ]
 
     def reference(x, threshold, dt, leak):
@@ -431,11 +533,20 @@ def check_integrate_and_fire(
     def closed_form(args, got, expected):
         x, threshold, dt, leak = args
         if leak != 0:
-            return None
+            return _LEAKY_CLAMP_MESSAGE if _close(got, _clamp_variant(x, threshold, dt,
+                                                                      leak=leak)) else None
         for change, message in _CLAMP_MISTAKES:
-            if _close(got, _clamp_variant(x, threshold, dt, **change)):
+            if _close(got, _clamp_variant(x, threshold, dt, **change)) and \
+                    (not change.get("next_cell") or gives(_NEXT_CELL_PROBE, _NEXT_CELL_ANSWER)):
                 return message
         return None
+
+    def gives(x: np.ndarray, spikes: np.ndarray) -> bool:
+        """Whether the candidate returns ``spikes`` on ``x`` (ϑ = Δt = 1, no leak)."""
+        try:
+            return _close(np.asarray(candidate(x.copy(), 1.0, 1.0, 0.0), dtype=float), spikes)
+        except Exception:  # any failure on the probe: not this mistake
+            return False
 
     def sign(args, got, expected):
         if np.any(expected < 0) and (_close(got, np.abs(expected)) or _close(got, -expected)
@@ -496,5 +607,5 @@ def check_integrate_and_fire(
         return None
 
     return _compare(candidate, cases, reference,
-                    (pin_tolerance, simulated, closed_form, sign, shifted, reversed_time, skipped,
-                     memoryless, cumulative, counts))
+                    (_single_precision, pin_tolerance, simulated, closed_form, sign, shifted,
+                     reversed_time, skipped, memoryless, cumulative, counts))
