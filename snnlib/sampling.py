@@ -144,7 +144,10 @@ def alexiewicz_norm(
     .. math::
 
         \|x\|_{A,\alpha} = \max_n \Bigl|\sum_{k \le n} e^{-\alpha (t_n - t_k)}\,x_k\,\Delta t\Bigr|,
-        \qquad t_n = n\,\Delta t .
+        \qquad t_n = (n - 1)\,\Delta t
+
+    (samples numbered from 1, the first at t = 0, as in chapter 8; only differences of times
+    enter).
 
     With ``leak`` :math:`\alpha = 0` this is :math:`\max_n |\sum_{k \le n} x_k \Delta t|`, the
     largest absolute partial integral; for a sampled signal it is the continuous norm
