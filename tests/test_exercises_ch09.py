@@ -240,3 +240,107 @@ def test_in_place_solution_passes_with_a_note():
     verdict = check_send_on_delta(correct_in_place)
     assert verdict.passed and "changes its input arrays in place" in verdict.message
     assert "in place" not in check_send_on_delta(correct).message
+
+
+# ---------------------------------------------------------------------------------------
+# The "Implement …" exercise: the fewest events of a lattice reconstruction within Δ
+# ---------------------------------------------------------------------------------------
+
+from snnlib.exercises import check_min_events  # noqa: E402
+
+
+def _dp(x, delta, *, cost=lambda moves: moves != 0, closed=False, prefer_high=False,
+        backtrack=True, anchor=True, sign=1.0, late=False, counts=False, values=False):
+    """A reader's dynamic program over the admissible counts, with one slip if asked."""
+    x = np.asarray(x, dtype=float)
+    F = (x - x[0]) / delta if anchor else x / delta
+    states, costs, parents, greedy = [np.array([0.0])], np.array([0.0]), [], [0.0]
+    for f in F[1:]:
+        now = np.arange(np.ceil(f) - 1, np.floor(f) + 2)
+        now = now[np.abs(f - now) <= 1] if closed else now[np.abs(f - now) < 1]
+        step = costs[None, :] + cost(np.abs(now[:, None] - states[-1][None, :]))
+        pick = (step.shape[1] - 1 - np.argmin(step[:, ::-1], axis=1)) if prefer_high \
+            else np.argmin(step, axis=1)
+        parents.append(pick)
+        costs = step.min(axis=1)
+        states.append(now)
+        greedy.append(now[np.argmin(costs)])
+    k, best = np.zeros(F.size), int(np.argmin(costs))
+    for n in range(F.size - 1, 0, -1):
+        k[n] = states[n][best]
+        best = int(parents[n - 1][best])
+    if not backtrack:
+        k = np.array(greedy)
+    events = delta * np.diff(k, prepend=0.0) * sign
+    if late:
+        events = np.concatenate([[0.0], events[:-1]])
+    if counts:
+        return events / delta
+    if values:
+        return x[0] + np.cumsum(events)
+    return events
+
+
+def min_events(x, delta):
+    return _dp(x, delta)
+
+
+def min_events_high(x, delta):
+    """Correct, with the other tie-breaking: another optimal path."""
+    return _dp(x, delta, prefer_high=True)
+
+
+def min_events_in_place(x, delta):
+    """Correct, but overwrites its input with (x − x₀)/Δ before the work."""
+    x -= x[0]
+    x /= delta
+    return _dp(x * delta + 0.0, delta)
+
+
+def _one_state(rounding):
+    def candidate(x, delta):
+        return delta * np.diff(rounding((x - x[0]) / delta), prepend=0.0)
+    return candidate
+
+
+MIN_EVENTS_CATALOGUE = {
+    "send-on-delta's own path": lambda x, d: send_on_delta(x, d),
+    "least-mass (ℓ¹) path": lambda x, d: _dp(x, d, cost=lambda moves: moves),
+    "each sample's cheapest state": lambda x, d: _dp(x, d, backtrack=False),
+    "only k_n = ⌊F_n⌋": _one_state(np.floor),
+    "only k_n = ⌈F_n⌉": _one_state(np.ceil),
+    "memoryless rounding": _one_state(np.round),
+    "the tube is open": lambda x, d: _dp(x, d, closed=True),
+    "wrong sign": lambda x, d: _dp(x, d, sign=-1.0),
+    "one sample late": lambda x, d: _dp(x, d, late=True),
+    "counts of steps": lambda x, d: _dp(x, d, counts=True),
+    "values r_n of the reconstruction": lambda x, d: _dp(x, d, values=True),
+    "anchored at 0": lambda x, d: _dp(x, d, anchor=False),
+    "returned shape": lambda x, d: _dp(x, d)[1:],
+    "float32": lambda x, d: _dp(x, d).astype(np.float32) + np.float32(1e-7) * (x.size > 5),
+}
+
+
+@pytest.mark.parametrize("candidate", [min_events, min_events_high, min_events_in_place])
+def test_min_events_correct_variants_pass(candidate):
+    verdict = check_min_events(candidate)
+    assert verdict.passed, verdict.message
+
+
+def test_min_events_in_place_passes_with_a_note():
+    assert "changes its input arrays in place" in check_min_events(min_events_in_place).message
+    assert "in place" not in check_min_events(min_events).message
+
+
+@pytest.mark.parametrize(("fragment", "candidate"), MIN_EVENTS_CATALOGUE.items(),
+                         ids=list(MIN_EVENTS_CATALOGUE))
+def test_min_events_mistakes_are_named(fragment, candidate):
+    verdict = check_min_events(candidate)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message
+
+
+def test_min_events_not_implemented():
+    def min_events(x, delta):
+        raise NotImplementedError
+    assert "not implemented" in check_min_events(min_events).message

@@ -488,3 +488,25 @@ def test_integrate_and_fire_loop_matches_fast_paths():
                     integrate_and_fire(x, threshold, dt=dt, reset=reset, leak=leak))
     with pytest.raises(ValueError, match="reset"):
         integrate_and_fire_loop(ties, 1.0, reset="none")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fewest_events_dynamic_program_matches_enumeration(seed):
+    """measure="events": the dynamic program's path is admissible, anchored at x₀, and has the
+    fewest nonzero events of all admissible lattice paths (enumerated)."""
+    rng = np.random.default_rng(seed)
+    delta = rng.choice([0.5, 1.0])
+    x = np.cumsum(rng.choice([-2.0, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0], size=9))
+    x = np.concatenate([[0.0], x])  # dyadic: ties on lattice levels are exact
+    events = sparsest_quantization(np.diff(x, prepend=x[0]), delta, measure="events")
+    r = x[0] + np.cumsum(events)
+    assert np.all(np.abs(x - r) < delta)
+    assert np.array_equal(events / delta, np.round(events / delta))
+    assert np.count_nonzero(events) == _fewest_events(x, delta)[0]
+    mass = sparsest_quantization(np.diff(x, prepend=x[0]), delta)
+    assert np.count_nonzero(events) <= np.count_nonzero(mass)
+
+
+def test_sparsest_quantization_rejects_an_unknown_measure():
+    with pytest.raises(ValueError, match="measure must be 'mass' or 'events'"):
+        sparsest_quantization([1.0], 1.0, measure="l0")

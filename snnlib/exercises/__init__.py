@@ -44,9 +44,10 @@ check_alexiewicz_norm
 check_integrate_and_fire
     Two-sided IF with reset to mod and leak (chapter 8) against
     :func:`snnlib.sampling.integrate_and_fire`.
-check_send_on_delta
-    Send-on-delta with the lattice reference (chapter 9) against
-    :func:`snnlib.sampling.send_on_delta`.
+check_send_on_delta, check_min_events
+    Send-on-delta with the lattice reference (chapter 9's warm-up) against
+    :func:`snnlib.sampling.send_on_delta`, and a lattice reconstruction within Δ with the
+    fewest events (chapter 9), counted against :func:`snnlib.sampling.sparsest_quantization`.
 """
 
 from snnlib.exercises._core import Verdict
@@ -58,7 +59,7 @@ from snnlib.exercises.ch05 import check_backward_sweep, check_rate_jacobians
 from snnlib.exercises.ch06 import check_spike_jump, check_sweep_step
 from snnlib.exercises.ch07 import check_cross_entropy_grad, check_first_spike_loss
 from snnlib.exercises.ch08 import check_alexiewicz_norm, check_integrate_and_fire
-from snnlib.exercises.ch09 import check_send_on_delta
+from snnlib.exercises.ch09 import check_min_events, check_send_on_delta
 
 __all__ = [
     "Verdict",
@@ -71,6 +72,7 @@ __all__ = [
     "check_first_spike_loss",
     "check_integrate_and_fire",
     "check_lif_step",
+    "check_min_events",
     "check_order4_kernel",
     "check_rate_jacobians",
     "check_send_on_delta",

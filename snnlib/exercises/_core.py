@@ -36,6 +36,34 @@ class Verdict:
 Hint = Callable[[tuple, np.ndarray, np.ndarray], str | None]
 
 
+def _call(candidate: Callable, args: tuple, number: int
+          ) -> tuple[np.ndarray | None, str | None, bool, str | None]:
+    """Run ``candidate`` on a deep copy of ``args`` (case ``number``).
+
+    Returns ``(got, failure, in_place, precision)``: the result as a float array, or ``None``
+    and the message that fails the candidate; whether it changed its arguments; and what to
+    say if it computes in a precision below float64 (``None`` if it does not).
+    """
+    mine = copy.deepcopy(args)
+    try:
+        got = candidate(*mine)
+    except NotImplementedError:
+        return None, "not implemented yet (it raises NotImplementedError)", False, None
+    except Exception as error:  # the reader's code: report whatever it raises
+        return None, f"raised {type(error).__name__}: {error} (case {number})", False, None
+    precision = _low_precision(got)
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"returned {type(got).__name__}, not numbers (case {number})", False, None
+    return got, None, _changed(args, mine), precision
+
+
+def _passed(name: str, cases: int, in_place: bool) -> Verdict:
+    return Verdict(name, True, f"agrees with snnlib on all {cases} cases "
+                               f"(to {RTOL:g} relative){IN_PLACE_NOTE if in_place else ''}")
+
+
 def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
              hints: Sequence[Hint] = ()) -> Verdict:
     """Run ``candidate`` and ``reference`` on every case; the first disagreement decides.
@@ -46,21 +74,11 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
     name = getattr(candidate, "__name__", "candidate")
     in_place = False
     for number, args in enumerate(cases, start=1):
-        mine = copy.deepcopy(args)
-        try:
-            got = candidate(*mine)
-        except NotImplementedError:
-            return Verdict(name, False, "not implemented yet (it raises NotImplementedError)")
-        except Exception as error:  # the reader's code: report whatever it raises
-            return Verdict(name, False, f"raised {type(error).__name__}: {error} (case {number})")
+        got, failure, changed, precision = _call(candidate, args, number)
+        if failure:
+            return Verdict(name, False, failure)
         expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
-        try:
-            precision = _low_precision(got)
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            return Verdict(name, False,
-                           f"returned {type(got).__name__}, not numbers (case {number})")
-        in_place = in_place or _changed(args, mine)
+        in_place = in_place or changed
         if got.shape != expected.shape:
             return Verdict(name, False, f"returned shape {got.shape}, expected {expected.shape} "
                                         f"(case {number})")
@@ -74,8 +92,7 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
             error = np.abs(got - expected).max()
             return Verdict(name, False, f"largest difference from snnlib {error:.3g} "
                                         f"(case {number})")
-    return Verdict(name, True, f"agrees with snnlib on all {len(cases)} cases "
-                               f"(to {RTOL:g} relative){IN_PLACE_NOTE if in_place else ''}")
+    return _passed(name, len(cases), in_place)
 
 
 #: Appended to a passing verdict whose candidate changed its arguments: allowed, but worth

@@ -1,4 +1,5 @@
-"""The check of chapter 9's "Implement …" exercise: send-on-delta with the lattice reference."""
+"""The checks of chapter 9's exercises: send-on-delta with the lattice reference (warm-up) and
+the fewest events of any lattice reconstruction within Δ (the "Implement …" exercise)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snnlib.exercises._core import Verdict, _close, _compare
-from snnlib.sampling import send_on_delta
+from snnlib.exercises._core import IN_PLACE_NOTE, Verdict, _call, _close, _compare
+from snnlib.sampling import send_on_delta, sparsest_quantization
 
-__all__ = ["check_send_on_delta"]
+__all__ = ["check_min_events", "check_send_on_delta"]
 
 
 def _scan(x: np.ndarray, delta: float, rule: Callable, start: str = "x0",
@@ -238,3 +239,208 @@ def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
     """
     return _compare(candidate, _cases(), lambda x, delta: send_on_delta(x, delta),
                     (_namer(candidate),))
+
+
+# ---------------------------------------------------------------------------------------
+# The "Implement …" exercise: the fewest events of a lattice reconstruction within Δ
+# ---------------------------------------------------------------------------------------
+
+
+def _fewest(x: np.ndarray, delta: float) -> np.ndarray:
+    """snnlib's answer: one lattice reconstruction within Δ with the fewest nonzero events."""
+    return sparsest_quantization(np.diff(x, prepend=x[0]), delta, measure="events")
+
+
+def _path_events(k: np.ndarray, delta: float) -> np.ndarray:
+    return delta * np.diff(k, prepend=0.0)
+
+
+def _one_state(rounding: Callable) -> Callable:
+    """Mistake: one count per sample, k_n = rounding(F_n), no choice between two states."""
+    return lambda x, delta: _path_events(rounding((x - x[0]) / delta), delta)
+
+
+def _forward_argmin(x: np.ndarray, delta: float) -> np.ndarray:
+    """Mistake: the forward pass of the dynamic program, but the path is each sample's
+    cheapest state instead of the states read back through the stored parents."""
+    F = (x - x[0]) / delta
+    states, costs, path = np.array([0.0]), np.array([0.0]), [0.0]
+    for f in F[1:]:
+        now = np.unique([np.floor(f), np.ceil(f)])
+        now = now[np.abs(f - now) < 1]
+        costs = np.min(costs[None, :] + (now[:, None] != states[None, :]), axis=1)
+        states = now
+        path.append(states[np.argmin(costs)])
+    return _path_events(np.array(path), delta)
+
+
+def _closed_tube(x: np.ndarray, delta: float) -> np.ndarray:
+    """Mistake: states with |F_n − k| ≤ 1, so an integer F_n also admits F_n ± 1."""
+    F = (x - x[0]) / delta
+    states, costs, parents = [np.array([0.0])], np.array([0.0]), []
+    for f in F[1:]:
+        now = np.arange(np.ceil(f) - 1, np.floor(f) + 2)
+        now = now[np.abs(f - now) <= 1]
+        step = costs[None, :] + (now[:, None] != states[-1][None, :])
+        parents.append(np.argmin(step, axis=1))
+        costs = step.min(axis=1)
+        states.append(now)
+    k, best = np.empty(F.size), int(np.argmin(costs))
+    for n in range(F.size - 1, 0, -1):
+        k[n] = states[n][best]
+        best = int(parents[n - 1][best])
+    k[0] = 0.0
+    return _path_events(k, delta)
+
+
+#: Paths a typical mistake produces, in the order the check tries them; the message says what
+#: went wrong. Where two of them give the same path on a case, probes tell them apart.
+_MIN_EVENTS_MISTAKES: tuple[tuple[str, Callable], ...] = (
+    ("that is send-on-delta's own path: it has the least mass (ℓ¹), not the fewest events; "
+     "a path that waits in the other admissible state can save events",
+     lambda x, d: send_on_delta(x, d)),
+    ("a least-mass (ℓ¹) path: the cost counts a move of m steps as m; count each nonzero "
+     "event once, [k_n ≠ k_(n−1)]",
+     lambda x, d: sparsest_quantization(np.diff(x, prepend=x[0]), d)),
+    ("the path is each sample's cheapest state; read the path back from the end through the "
+     "stored parents (the cheapest state at n need not lie on an optimal path)", _forward_argmin),
+    ("only k_n = ⌊F_n⌋: each sample admits two counts, ⌊F_n⌋ and ⌈F_n⌉ (one when F_n is an "
+     "integer), and the choice is what saves events", _one_state(np.floor)),
+    ("only k_n = ⌈F_n⌉: each sample admits two counts, ⌊F_n⌋ and ⌈F_n⌉ (one when F_n is an "
+     "integer), and the choice is what saves events", _one_state(np.ceil)),
+    ("a memoryless rounding k_n = round(F_n): each sample admits two counts, and the choice is "
+     "what saves events", _one_state(np.round)),
+    ("the tube is open: |x_n − r_n| < Δ, so an integer F_n admits only k_n = F_n (your path "
+     "lands a full Δ away)", _closed_tube),
+)
+
+#: An input on which the catalogued paths all differ (Δ = 1).
+_MIN_EVENTS_PROBES = (np.array([0.0, -1.5, -0.5, 0.5, 1.75, 0.5, -1.0, 0.25, -1.25, -0.75]),)
+
+
+def _min_events_cases() -> list[tuple[np.ndarray, float]]:
+    rng = np.random.default_rng(9)
+    walk = np.cumsum(rng.integers(-3, 4, size=80)) * 0.125
+    return [(np.array([0.0, 1.5, 2.5, 3.5]), 1.0),      # two events where SOD sends three
+            (np.array([0.0, 1.0, 2.0]), 1.0),           # ties: each F_n admits one count
+            (np.array([0.0, 1.5, 0.5]), 1.0),           # the same start, one event down
+            (np.array([0.0, 1.5, 2.125, 2.875]), 1.0),  # ... or one event up
+            (np.array([0.0, 1.0, 2.0, 2.5, 1.0, 0.0, -1.5, -1.0, 0.5, 3.25, 3.0, 0.75, -2.0]),
+             1.0),                                       # ties and jumps of several Δ
+            (0.375 + np.array([0.0, 0.75, 1.25, 0.5, -0.25, -1.0, -0.5, 0.25, 1.5]), 0.5),
+            (np.array([0.0, 3.0, 1.0, 5.0, 6.5, 2.0, 2.5]), 2.0),  # Δ = 2
+            (np.array([0.0, 5.5, -3.25, -2.75]), 1.0),  # single events of several Δ
+            (np.array([2.0]), 1.0),                      # one sample: nothing to send
+            (walk - walk[0] + 0.625, 0.25)]              # a long walk on the grid Z/8
+
+
+def _tube_message(x: np.ndarray, delta: float, got: np.ndarray) -> str | None:
+    """What is wrong with the candidate's path as a path (lattice, start, tube), if anything."""
+    if _admissible(x, delta, got) and _on_lattice(got, delta) and got[0] == 0:
+        return None
+    if x[0] != 0 and _on_lattice(got, delta) and np.all(np.abs(x - np.cumsum(got)) < delta):
+        return "the lattice is anchored at 0: anchor it at the known start, " \
+               "r_n = x₀ + Σ_(k≤n) e_k with F_n = (x_n − x₀)/Δ"
+    if got[0] == x[0] and _on_lattice(got - x[0], delta) and \
+            _admissible(x, delta, np.diff(got, prepend=x[0])):
+        return "these are the values r_n of the reconstruction; return the events " \
+               "e_n = r_n − r_(n−1), zero where r stays put"
+    if delta != 1 and _on_lattice(got * delta, delta) and _admissible(x, delta, got * delta):
+        return "these are counts of steps; each event is Δ times its count"
+    if got[0] != 0:
+        return f"the first sample is the known start x₀: it carries no event (got {got[0]:g})"
+    if not _on_lattice(got, delta):
+        return "the events must be whole multiples of Δ: the reconstruction stays on the " \
+               "lattice x₀ + ΔZ"
+    if _admissible(x, delta, -got):
+        return "every event has the wrong sign: e_n = r_n − r_(n−1) (the path moves up when x " \
+               "rises)"
+    r = x[0] + np.cumsum(got)
+    if np.allclose(np.abs(x - r).max(), delta, rtol=1e-12, atol=0.0):
+        return "the tube is open: |x_n − r_n| < Δ, so an integer F_n admits only k_n = F_n " \
+               "(your path lands a full Δ away)"
+    if x.size > 1 and got[1] == 0 and _admissible(x[:-1], delta, got[1:]):
+        return "off by one: every event comes one sample late; the event of sample n moves " \
+               "r_n itself"
+    n = int(np.flatnonzero(np.abs(x - r) >= delta)[0])
+    return f"the reconstruction r_n = x₀ + Σ_(k≤n) e_k leaves the tube at sample {n}: " \
+           f"|x_n − r_n| = {abs(x[n] - r[n]) / delta:.6g}Δ, and it must stay below Δ"
+
+
+def _on_lattice(events: np.ndarray, delta: float) -> bool:
+    units = events / delta
+    return bool(np.allclose(units, np.round(units), rtol=0.0, atol=1e-9))
+
+
+def _admissible(x: np.ndarray, delta: float, events: np.ndarray) -> bool:
+    return bool(np.all(np.abs(x - x[0] - np.cumsum(events)) < delta))
+
+
+def check_min_events(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Verdict:
+    r"""Check ``candidate(x, delta)``: the events of a lattice reconstruction within Δ with the
+    fewest nonzero events.
+
+    For a 1-D signal ``x`` the candidate returns events :math:`e` shaped like ``x`` with
+    :math:`e_0 = 0`, every :math:`e_n` a whole multiple of :math:`\Delta`, and
+    :math:`r_n = x_0 + \sum_{k \le n} e_k` strictly within :math:`\Delta` of :math:`x_n` for every
+    :math:`n`; among all such paths it must have the fewest nonzero events (any optimal path
+    passes: the count is compared with
+    ``snnlib.sampling.sparsest_quantization(np.diff(x, prepend=x[0]), delta, measure="events")``).
+    The cases are dyadic, so samples on lattice levels (ties) are exact; they include the
+    chapter's example where send-on-delta sends three events and two suffice, an integer
+    :math:`F_n` (one admissible count), jumps of several :math:`\Delta`, :math:`\Delta = 2`, a
+    start off the lattice of 0, one sample, and a long walk. Named mistakes: send-on-delta's own
+    path, a least-mass (:math:`\ell^1`) cost, the path of each sample's cheapest state (no
+    back-tracking), one state per sample (:math:`\lfloor F_n
+floor`, :math:`\lceil F_n
+ceil`
+    or rounding), the closed tube (:math:`|F_n - k| \le 1`), the wrong sign, events one sample
+    late, counts without :math:`\Delta`, values of the reconstruction instead of events, an
+    event at the first sample, a path that leaves the tube (the sample is named).
+
+    Examples
+    --------
+    >>> from snnlib.sampling import send_on_delta
+    >>> def min_events(x, delta):                   # send-on-delta: least mass, not fewest
+    ...     return send_on_delta(x, delta)
+    >>> verdict = check_min_events(min_events)
+    >>> verdict.passed, "least mass" in verdict.message
+    (False, True)
+    """
+    name = getattr(candidate, "__name__", "candidate")
+    cases = _min_events_cases()
+    in_place = False
+    for number, (x, delta) in enumerate(cases, start=1):
+        got, failure, changed, precision = _call(candidate, (x, delta), number)
+        if failure:
+            return Verdict(name, False, failure)
+        in_place = in_place or changed
+        if got.shape != x.shape:
+            return Verdict(name, False, f"returned shape {got.shape}, expected {x.shape} "
+                                        f"(case {number})")
+        message = _tube_message(x, delta, got)
+        best = int(np.count_nonzero(_fewest(x, delta)))
+        if message is None and np.count_nonzero(got) > best:
+            message = _name_min_events_mistake(candidate, x, delta, got) or (
+                f"the path stays in the tube but sends {np.count_nonzero(got)} events where "
+                f"{best} suffice")
+        if message:
+            return Verdict(name, False, f"{precision or message} (case {number})")
+    return Verdict(name, True, f"a lattice path within Δ with the fewest events on all "
+                               f"{len(cases)} cases{IN_PLACE_NOTE if in_place else ''}")
+
+
+def _name_min_events_mistake(candidate: Callable, x: np.ndarray, delta: float,
+                             got: np.ndarray) -> str | None:
+    """The catalogued mistake whose path the candidate returns, told apart by the probes."""
+    names = [m for m, path in _MIN_EVENTS_MISTAKES if _close(got, path(x, delta))]
+    for probe in _MIN_EVENTS_PROBES:
+        if len(names) < 2:
+            break
+        try:
+            answer = np.asarray(candidate(probe.copy(), 1.0), dtype=float)
+        except Exception:  # the reader's code: keep the names found so far
+            break
+        names = [m for m, path in _MIN_EVENTS_MISTAKES
+                 if m in names and _close(answer, path(probe, 1.0))] or names
+    return names[0] if names else None

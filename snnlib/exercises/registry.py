@@ -19,7 +19,7 @@ from snnlib.exercises.ch05 import check_backward_sweep
 from snnlib.exercises.ch06 import check_sweep_step
 from snnlib.exercises.ch07 import check_first_spike_loss
 from snnlib.exercises.ch08 import check_integrate_and_fire
-from snnlib.exercises.ch09 import check_send_on_delta
+from snnlib.exercises.ch09 import check_min_events
 
 __all__ = ["EXERCISES", "Exercise", "exercise"]
 
@@ -88,9 +88,9 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(8, "book/ch08_if_sampling.ipynb", "ex-implement-if",
              "Implement integrate-and-fire with reset to mod",
              "my_if", check_integrate_and_fire),
-    Exercise(9, "book/ch09_send_on_delta.ipynb", "ex-implement-sod",
-             "Implement send-on-delta",
-             "sod", check_send_on_delta),
+    Exercise(9, "book/ch09_send_on_delta.ipynb", "ex-implement-fewest-events",
+             "Implement the fewest-events reconstruction",
+             "min_events", check_min_events),
 )
 
 
