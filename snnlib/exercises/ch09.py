@@ -391,12 +391,11 @@ def check_min_events(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Ve
     :math:`F_n` (one admissible count), jumps of several :math:`\Delta`, :math:`\Delta = 2`, a
     start off the lattice of 0, one sample, and a long walk. Named mistakes: send-on-delta's own
     path, a least-mass (:math:`\ell^1`) cost, the path of each sample's cheapest state (no
-    back-tracking), one state per sample (:math:`\lfloor F_n
-floor`, :math:`\lceil F_n
-ceil`
-    or rounding), the closed tube (:math:`|F_n - k| \le 1`), the wrong sign, events one sample
-    late, counts without :math:`\Delta`, values of the reconstruction instead of events, an
-    event at the first sample, a path that leaves the tube (the sample is named).
+    back-tracking), one state per sample (:math:`\lfloor F_n\rfloor`,
+    :math:`\lceil F_n\rceil` or rounding), the closed tube (:math:`|F_n - k| \le 1`), the
+    wrong sign, events one sample late, counts without :math:`\Delta`, values of the
+    reconstruction instead of events, an event at the first sample, a path that leaves the tube
+    (the sample is named).
 
     Examples
     --------
