@@ -470,10 +470,12 @@ def find_zeros(g: Callable[[np.ndarray], np.ndarray], t: np.ndarray) -> np.ndarr
     r"""The zeros of :math:`g` at which it changes sign on the grid ``t``, refined to machine
     precision.
 
-    Every grid interval with :math:`g(t_k)\,g(t_{k+1}) < 0` brackets a zero; all brackets are
+    Every grid interval where :math:`g(t_k)` and :math:`g(t_{k+1})` have opposite signs,
+    :math:`\operatorname{sign} g(t_k)\,\operatorname{sign} g(t_{k+1}) < 0`, brackets a zero (the
+    signs, not the product of the values, which can underflow to 0); all brackets are
     refined together by vectorized bisection until they cannot shrink further in float64.
     An interior grid point with :math:`g(t_k) = 0` exactly is returned as it is when
-    :math:`g(t_{k-1})\,g(t_{k+1}) < 0`. Nothing else is returned.
+    :math:`g(t_{k-1})` and :math:`g(t_{k+1})` have opposite signs. Nothing else is returned.
 
     If every grid interval is shorter than the distance between any two zeros of :math:`g`
     (touching ones included), this finds exactly the zeros in ``(t[0], t[-1])`` at which

@@ -229,8 +229,10 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     it changes sign on the increasing grid ``t``, refined to machine precision — the
     contract of :func:`snnlib.deltas.find_zeros`.
 
-    A grid interval with :math:`g(t_k)\,g(t_{k+1}) < 0` brackets a zero; an interior grid
-    point with :math:`g(t_k) = 0` and :math:`g(t_{k-1})\,g(t_{k+1}) < 0` is a zero itself.
+    A grid interval where :math:`g(t_k)` and :math:`g(t_{k+1})` have opposite signs brackets a
+    zero; an interior grid point with :math:`g(t_k) = 0` whose neighbours :math:`g(t_{k-1})`,
+    :math:`g(t_{k+1})` have opposite signs is a zero itself (compare signs: the product of the
+    values can underflow to 0).
     Two or more consecutive grid points where :math:`g = 0` are below the grid's resolution
     and out of contract (snnlib returns none of them); no case has such a run.
     The eleven cases include zeros on grid points (on t[1] and t[-2] too), a zero that only
