@@ -433,3 +433,28 @@ def test_the_last_case_has_a_running_loss_only():
     assert problem.phi is None and problem.phi_x is None and problem.phi_p is None
     assert problem.l_x is not None
     assert np.abs(sweep(*cases[-1])).max() > 1e-3
+
+
+def sweep_float32_result(problem, xs, p, h):
+    return sweep(problem, xs, p, h).astype(np.float32)
+
+
+def sweep_float32_lambda(problem, xs, p, h):
+    """The sweep with λ rounded to float32 at every step (a float64 result)."""
+    xs = [np.asarray(x, dtype=float) for x in xs]
+    K = len(xs) - 1
+    lam = _zero(problem.phi_x, xs[0].size, xs[-1], p).astype(np.float32)
+    grad = _zero(problem.phi_p, p.size, xs[-1], p)
+    for k in range(K - 1, -1, -1):
+        t = k * h
+        grad = grad + h * (lam @ problem.F_p(t, xs[k], p) + _zero(problem.l_p, p.size, t, xs[k], p))
+        lam = (lam + h * (problem.F_x(t, xs[k], p).T @ lam
+                          + _zero(problem.l_x, xs[0].size, t, xs[k], p))).astype(np.float32)
+    return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+
+
+@pytest.mark.parametrize("wrong, fragment", [(sweep_float32_result, "float32 numbers"),
+                                             (sweep_float32_lambda, "precision of float32")])
+def test_backward_sweep_names_single_precision(wrong, fragment):
+    verdict = check_backward_sweep(wrong)
+    assert not verdict.passed and fragment in verdict.message, verdict.message

@@ -113,6 +113,17 @@ def _low_precision(got: object) -> str | None:
             "numpy's default")
 
 
+def _float32_hint(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
+    """A hint: ``got`` agrees with ``expected`` to float32 precision but not to float64's (a
+    float32 value inside a computation whose result is float64)."""
+    scale = np.abs(expected).max(initial=1.0)
+    if np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale):
+        return ("it agrees with snnlib only to about 7 significant digits, the precision of "
+                "float32: a value somewhere is single precision; compute in float64, numpy's "
+                "default")
+    return None
+
+
 def _changed(before: tuple, after: tuple) -> bool:
     """Whether the candidate changed any array among its arguments (compared with a copy)."""
     return any(isinstance(a, np.ndarray) and isinstance(b, np.ndarray)

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from snnlib.adjoint import ODELoss, euler_discrete_gradient, rate_network_loss
-from snnlib.exercises._core import Verdict, _close, _compare, _named
+from snnlib.exercises._core import Verdict, _close, _compare, _float32_hint, _named
 
 __all__ = ["check_backward_sweep", "check_rate_jacobians"]
 
@@ -223,7 +223,7 @@ _SLIPS = {
     "l_p_no_h": "l_p is added without the factor h: the gradient sums h(λ_{k+1}ᵀF_p + l_p)",
     "x0_p": "the initial condition's term λ_0ᵀ ∂x_0/∂p is missing",
     "x0_lam1": "the initial condition's term needs λ_0, after the last step: λ_0ᵀ ∂x_0/∂p, "
-               "not λ_1ᵀ ∂x_0/∂p",
+               "not λ_1ᵀ ∂x_0/∂p (nor the terminal λ_K)",
     "l_x_sign": "the sign of l_x in the λ step: λ_k = λ_{k+1} + h(F_xᵀλ_{k+1} + l_xᵀ), "
                 "l_x added, not subtracted",
     "l_x_twice": "l_x counted twice (2·h·l_x): the λ step adds h·l_xᵀ(t_k, x_k) once",
@@ -415,10 +415,10 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
                 raise TypeError(f"{error} — a piece the problem lacks (None) counts as zero"
                                 ) from error
             raise
-        got = np.asarray(got, dtype=float)
+        got = np.asarray(got)  # (its dtype kept: the comparison names float32)
         if got.shape != p.shape:
             raise ValueError(f"must return dL_h/dp of shape {p.shape}, got {got.shape}")
         return got
 
-    hints = (*(named(slip) for slip in _SLIPS), negated, unscaled, time_only)
+    hints = (*(named(slip) for slip in _SLIPS), negated, unscaled, time_only, _float32_hint)
     return _named(candidate, _compare(run, cases, reference, hints))

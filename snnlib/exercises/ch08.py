@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.signal import lfilter
 
-from snnlib.exercises._core import Verdict, _close, _compare
+from snnlib.exercises._core import Verdict, _close, _compare, _float32_hint
 from snnlib.sampling import alexiewicz_norm, integrate_and_fire
 
 __all__ = ["check_alexiewicz_norm", "check_integrate_and_fire"]
@@ -192,7 +192,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
     return _compare(candidate, cases, lambda x, dt: alexiewicz_norm(x, dt=dt),
                     (dt_factor, smallest, no_abs, means, off_by_one, tails, interval, abs_span,
-                     trapezoid, l1, sup, last, euclidean, mean, _single_precision))
+                     trapezoid, l1, sup, last, euclidean, mean, _float32_hint))
 
 
 # ---------------------------------------------------------------------------------------
@@ -338,19 +338,6 @@ _CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
 #: On the first case the next cell gives what processing backwards in time gives; this probe
 #: tells them apart (the next cell gives (1, 1, 0), backwards (1, 0, 0), IF (0, 1, 0)).
 _NEXT_CELL_PROBE, _NEXT_CELL_ANSWER = np.array([0.5, 1.0, -0.25]), np.array([1.0, 1.0, 0.0])
-
-_SINGLE_MESSAGE = ("it agrees with snnlib only to about 7 significant digits, the precision of "
-                   "float32: a value somewhere (x, ϑ, Δt, the potential or the running sum) is "
-                   "single precision; compute in float64, numpy's default")
-
-
-def _single_precision(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | None:
-    """A hint: ``got`` matches to float32 precision but not to float64 precision."""
-    scale = np.abs(expected).max(initial=1.0)
-    if np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale):
-        return _SINGLE_MESSAGE
-    return None
-
 
 _LEAKY_CLAMP_MESSAGE = (
     "the closed form clamps the running integral, which holds only without leak: with α > 0 "
@@ -607,5 +594,5 @@ def check_integrate_and_fire(
         return None
 
     return _compare(candidate, cases, reference,
-                    (_single_precision, pin_tolerance, simulated, closed_form, sign, shifted,
+                    (_float32_hint, pin_tolerance, simulated, closed_form, sign, shifted,
                      reversed_time, skipped, memoryless, cumulative, counts))
