@@ -317,7 +317,7 @@ MIN_EVENTS_CATALOGUE = {
     "values r_n of the reconstruction": lambda x, d: _dp(x, d, values=True),
     "anchored at 0": lambda x, d: _dp(x, d, anchor=False),
     "returned shape": lambda x, d: _dp(x, d)[1:],
-    "float32": lambda x, d: _dp(x, d).astype(np.float32) + np.float32(1e-7) * (x.size > 5),
+    "float32": lambda x, d: _dp(x, d).astype(np.float32),
 }
 
 
@@ -344,3 +344,50 @@ def test_min_events_not_implemented():
     def min_events(x, delta):
         raise NotImplementedError
     assert "not implemented" in check_min_events(min_events).message
+
+
+def test_min_events_last_case_has_no_ties():
+    """The decimal case: (x_n − x₀)/Δ stays 10⁻² away from every integer, so rounding cannot
+    make two correct solutions disagree; a float32 result fails on it."""
+    from snnlib.exercises.ch09 import _DECIMAL_WALK
+    F = (_DECIMAL_WALK[1:] - _DECIMAL_WALK[0]) / 0.1
+    assert np.abs(F - np.round(F)).min() > 1e-2
+    verdict = check_min_events(lambda x, d: _dp(x, d).astype(np.float32))
+    assert not verdict.passed and "float32" in verdict.message and "case 11" in verdict.message
+
+
+def _far_greedy(x, delta):
+    """Greedy that jumps to the far admissible count when it must move (no catalogued name)."""
+    F = (x - x[0]) / delta
+    k = [0.0]
+    for f in F[1:]:
+        if abs(f - k[-1]) < 1:
+            k.append(k[-1])
+        else:
+            k.append(np.ceil(f) if f > k[-1] else np.floor(f))
+    return delta * np.diff(np.array(k), prepend=0.0)
+
+
+def _argmax_final(x, delta):
+    """The dynamic program, but the back-track starts from the worst final count."""
+    F = (x - x[0]) / delta
+    states, costs, parents = [np.array([0.0])], np.array([0.0]), []
+    for f in F[1:]:
+        now = np.unique([np.floor(f), np.ceil(f)])
+        step = costs[None, :] + (now[:, None] != states[-1][None, :])
+        parents.append(np.argmin(step, axis=1))
+        costs = step.min(axis=1)
+        states.append(now)
+    k, best = np.zeros(F.size), int(np.argmax(costs))
+    for n in range(F.size - 1, 0, -1):
+        k[n] = states[n][best]
+        best = int(parents[n - 1][best])
+    return delta * np.diff(k, prepend=0.0)
+
+
+@pytest.mark.parametrize("candidate", [_far_greedy, _argmax_final])
+def test_min_events_does_not_misname_an_uncatalogued_mistake(candidate):
+    """A wrong path that equals a catalogued one on the failing case but not on the probe
+    gets the generic message, not the catalogued mistake's name."""
+    verdict = check_min_events(candidate)
+    assert not verdict.passed and "suffice" in verdict.message, verdict.message

@@ -318,6 +318,11 @@ _MIN_EVENTS_MISTAKES: tuple[tuple[str, Callable], ...] = (
 _MIN_EVENTS_PROBES = (np.array([0.0, -1.5, -0.5, 0.5, 1.75, 0.5, -1.0, 0.25, -1.25, -0.75]),)
 
 
+#: A walk whose every (x_n − x₀)/Δ, Δ = 0.1, n ≥ 1, lies at least 10⁻² from an integer (a test
+#: checks it): no rounding tie, yet values that float32 cannot hold exactly.
+_DECIMAL_WALK = np.cumsum(np.random.default_rng(19).normal(scale=0.15, size=40))
+
+
 def _min_events_cases() -> list[tuple[np.ndarray, float]]:
     rng = np.random.default_rng(9)
     walk = np.cumsum(rng.integers(-3, 4, size=80)) * 0.125
@@ -331,7 +336,8 @@ def _min_events_cases() -> list[tuple[np.ndarray, float]]:
             (np.array([0.0, 3.0, 1.0, 5.0, 6.5, 2.0, 2.5]), 2.0),  # Δ = 2
             (np.array([0.0, 5.5, -3.25, -2.75]), 1.0),  # single events of several Δ
             (np.array([2.0]), 1.0),                      # one sample: nothing to send
-            (walk - walk[0] + 0.625, 0.25)]              # a long walk on the grid Z/8
+            (walk - walk[0] + 0.625, 0.25),              # a long walk on the grid Z/8
+            (_DECIMAL_WALK, 0.1)]                        # real values, far from every level
 
 
 def _tube_message(x: np.ndarray, delta: float, got: np.ndarray) -> str | None:
@@ -386,10 +392,12 @@ def check_min_events(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Ve
     :math:`n`; among all such paths it must have the fewest nonzero events (any optimal path
     passes: the count is compared with
     ``snnlib.sampling.sparsest_quantization(np.diff(x, prepend=x[0]), delta, measure="events")``).
-    The cases are dyadic, so samples on lattice levels (ties) are exact; they include the
+    The first ten cases are dyadic, so samples on lattice levels (ties) are exact; they include the
     chapter's example where send-on-delta sends three events and two suffice, an integer
     :math:`F_n` (one admissible count), jumps of several :math:`\Delta`, :math:`\Delta = 2`, a
-    start off the lattice of 0, one sample, and a long walk. Named mistakes: send-on-delta's own
+    start off the lattice of 0, one sample, and a long walk; the last has real-valued samples kept
+    at least :math:`10^{-2}\Delta` off every level, which a float32 result cannot match. Named
+    mistakes: send-on-delta's own
     path, a least-mass (:math:`\ell^1`) cost, the path of each sample's cheapest state (no
     back-tracking), one state per sample (:math:`\lfloor F_n\rfloor`,
     :math:`\lceil F_n\rceil` or rounding), the closed tube (:math:`|F_n - k| \le 1`), the
@@ -433,13 +441,13 @@ def _name_min_events_mistake(candidate: Callable, x: np.ndarray, delta: float,
                              got: np.ndarray) -> str | None:
     """The catalogued mistake whose path the candidate returns, told apart by the probes."""
     names = [m for m, path in _MIN_EVENTS_MISTAKES if _close(got, path(x, delta))]
-    for probe in _MIN_EVENTS_PROBES:
-        if len(names) < 2:
+    for probe in _MIN_EVENTS_PROBES:  # a name must also fit the candidate on every probe
+        if not names:
             break
         try:
             answer = np.asarray(candidate(probe.copy(), 1.0), dtype=float)
-        except Exception:  # the reader's code: keep the names found so far
-            break
+        except Exception:  # the reader's code: no name is confirmed
+            return None
         names = [m for m, path in _MIN_EVENTS_MISTAKES
-                 if m in names and _close(answer, path(probe, 1.0))] or names
+                 if m in names and _close(answer, path(probe, 1.0))]
     return names[0] if names else None
