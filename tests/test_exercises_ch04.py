@@ -154,6 +154,10 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
         else:
             rising = -a / tm - b / ts > 0
         crosses = rising & (V(hi) >= th) if bracket_end != "duration" else V(duration) >= th
+        if bracket_end == "decide_at_peak":  # bracket clipped, but decided at the peak itself
+            peak = s_star > 0
+            hi = np.where(peak, np.minimum(s_star, duration), duration)
+            crosses = rising & (V(np.where(peak, s_star, duration)) >= th)
         lo = np.zeros_like(hi)
         if piece == "falling":  # the second, downward crossing where there is one
             down = inside & (V(duration) < th) & crosses
@@ -240,6 +244,7 @@ WRONG_CROSSINGS = {
     "hard-coded as 1.0": make_crossing(threshold=1.0),
     "wrong bracket end": make_crossing(bracket_end="duration"),
     "clip the bracket at the duration": make_crossing(bracket_end="unclipped"),
+    "decide with V at the bracket's clipped end": make_crossing(bracket_end="decide_at_peak"),
     "duration.max()": make_crossing(bracket_end="max"),  # a broadcasting slip
     "downward crossing": make_crossing(piece="falling"),
     "swapped": make_crossing(swap=True),

@@ -399,6 +399,16 @@ def check_first_crossing(
                     "event changes the current first, so clip the bracket at the duration")
         return None
 
+    def decided_at_peak(args, got, expected):
+        V0, I0, duration, p = args
+        V = trajectory(V0, I0, p)
+        at_end = np.isclose(got, duration, rtol=1e-9) & (expected == _NONE)
+        if any(V(duration[i], i) < p.threshold for i in np.flatnonzero(at_end)):
+            return ("reported a crossing at the interval's end where V stays below ϑ: the "
+                    "peak s* lies after the end, so decide with V at the bracket's clipped "
+                    "end, min(s*, duration), not at s* itself")
+        return None
+
     def downward(args, got, expected):
         V0, I0, _, p = args
         a_b = trajectory(V0, I0, p)
@@ -559,7 +569,8 @@ def check_first_crossing(
         return None
 
     hints = (
-        nan, threshold_one, at_threshold, dropped_b, one_duration_strict, beyond, one_duration,
+        nan, threshold_one, at_threshold, dropped_b, one_duration_strict, beyond, decided_at_peak,
+        one_duration,
         downward, swapped,
         sign_of_b, numerator, slip, none_found,
         grid, variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
