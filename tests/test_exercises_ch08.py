@@ -522,6 +522,7 @@ CATALOGUE = [
     (if_leak_on_spike, "only after a spike"),
     (if_in_place_dt_twice, "Δt is applied twice"),
     (lambda x, threshold, dt, leak: x[:-1], "shape"),
+    (lambda x, threshold, dt, leak: np.roll(if_mod(x, threshold, dt, leak), 1), "one sample late"),
     (if_sign_slip, "remainder has the wrong sign"),
     (if_half_leak, "e^(−αΔt/2)"),
     (if_float32, "float32"),

@@ -543,9 +543,10 @@ def check_integrate_and_fire(
         return None
 
     def shifted(args, got, expected):
-        if got.size > 1 and _close(got[1:], expected[:-1]) and got[0] == 0:
+        if got.size > 1 and _close(got[1:], expected[:-1]):
+            wrapped = "" if got[0] == 0 else " (np.roll also wraps the last spike round to n = 0)"
             return "off by one: every spike comes one sample late — fire on the potential " \
-                   "just after adding x_nΔt, in the same sample"
+                   f"just after adding x_nΔt, in the same sample{wrapped}"
         if got.size > 1 and _close(got[:-1], expected[1:]):
             return "off by one: every spike comes one sample early"
         return None
