@@ -391,3 +391,54 @@ def test_min_events_does_not_misname_an_uncatalogued_mistake(candidate):
     gets the generic message, not the catalogued mistake's name."""
     verdict = check_min_events(candidate)
     assert not verdict.passed and "suffice" in verdict.message, verdict.message
+
+
+def _free_start_dp(x, delta):
+    """A reader's DP that starts from the counts of sample 1 at no cost (k₀ = 0 forgotten)."""
+    F = (x - x[0]) / delta
+    if F.size < 2:
+        return np.zeros(F.size)
+    states, costs, parents = [np.unique([np.floor(F[1]), np.ceil(F[1])])], None, []
+    costs = np.zeros(states[0].size)
+    for f in F[2:]:
+        now = np.unique([np.floor(f), np.ceil(f)])
+        step = costs[None, :] + (now[:, None] != states[-1][None, :])
+        parents.append(np.argmin(step, axis=1))
+        costs = step.min(axis=1)
+        states.append(now)
+    k, best = np.zeros(F.size), int(np.argmin(costs))
+    for n in range(F.size - 1, 0, -1):
+        k[n] = states[n - 1][best]
+        if n > 1:
+            best = int(parents[n - 2][best])
+    return delta * np.diff(k, prepend=0.0)
+
+
+def _lazy_round(x, delta):
+    """Greedy: stay put while admissible, move to round(F_n) when forced (not memoryless)."""
+    F = (x - x[0]) / delta
+    k = [0.0]
+    for f in F[1:]:
+        k.append(k[-1] if abs(f - k[-1]) < 1 else np.round(f))
+    return delta * np.diff(np.array(k), prepend=0.0)
+
+
+def _stops_before_one(x, delta):
+    """The back-track stops before sample 1: k₁ stays 0."""
+    events = _dp(x, delta)
+    k = np.cumsum(events / delta)
+    if k.size > 1:
+        k[1] = 0.0
+    return delta * np.diff(k, prepend=0.0)
+
+
+@pytest.mark.parametrize(("candidate", "fragment", "absent"), [
+    (_free_start_dp, "a first move costs an event", None),
+    (_lazy_round, None, "memoryless rounding"),
+    (_stops_before_one, None, "one sample late"),
+])
+def test_min_events_r25_slips(candidate, fragment, absent):
+    verdict = check_min_events(candidate)
+    assert not verdict.passed, verdict.message
+    assert fragment is None or fragment in verdict.message, verdict.message
+    assert absent is None or absent not in verdict.message, verdict.message

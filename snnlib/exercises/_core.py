@@ -119,8 +119,8 @@ def _float32_hint(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | N
     scale = np.abs(expected).max(initial=1.0)
     if np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale):
         return ("it agrees with snnlib only to about 7 significant digits, the precision of "
-                "float32: a value somewhere is single precision; compute in float64, numpy's "
-                "default")
+                "float32: a single-precision value somewhere, or an approximation (a finite "
+                "difference, a truncated series), limits it; compute exactly, in float64")
     return None
 
 

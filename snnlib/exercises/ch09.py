@@ -246,8 +246,11 @@ def check_send_on_delta(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
 # ---------------------------------------------------------------------------------------
 
 
-def _fewest(x: np.ndarray, delta: float) -> np.ndarray:
-    """snnlib's answer: one lattice reconstruction within Δ with the fewest nonzero events."""
+def _fewest(x: np.ndarray, delta: float, high: bool = False) -> np.ndarray:
+    """snnlib's answer: one lattice reconstruction within Δ with the fewest nonzero events
+    (``high``: the optimum that ties break towards the higher count, mirrored through −x)."""
+    if high:
+        return -_fewest(-x, delta)
     return sparsest_quantization(np.diff(x, prepend=x[0]), delta, measure="events")
 
 
@@ -293,6 +296,28 @@ def _closed_tube(x: np.ndarray, delta: float) -> np.ndarray:
     return _path_events(k, delta)
 
 
+def _free_start(x: np.ndarray, delta: float) -> np.ndarray:
+    """Mistake: the dynamic program starts from every admissible count of sample 1 at no cost,
+    as if k₀ = 0 were not fixed, so a first move is free."""
+    F = (x - x[0]) / delta
+    if F.size < 2:
+        return np.zeros(F.size)
+    states = [np.unique([np.floor(F[1]), np.ceil(F[1])])]
+    costs, parents = np.zeros(states[0].size), []
+    for f in F[2:]:
+        now = np.unique([np.floor(f), np.ceil(f)])
+        step = costs[None, :] + (now[:, None] != states[-1][None, :])
+        parents.append(np.argmin(step, axis=1))
+        costs = step.min(axis=1)
+        states.append(now)
+    k, best = np.zeros(F.size), int(np.argmin(costs))
+    for n in range(F.size - 1, 0, -1):
+        k[n] = states[n - 1][best]
+        if n > 1:
+            best = int(parents[n - 2][best])
+    return _path_events(k, delta)
+
+
 #: Paths a typical mistake produces, in the order the check tries them; the message says what
 #: went wrong. Where two of them give the same path on a case, probes tell them apart.
 _MIN_EVENTS_MISTAKES: tuple[tuple[str, Callable], ...] = (
@@ -312,10 +337,14 @@ _MIN_EVENTS_MISTAKES: tuple[tuple[str, Callable], ...] = (
      "what saves events", _one_state(np.round)),
     ("the tube is open: |x_n − r_n| < Δ, so an integer F_n admits only k_n = F_n (your path "
      "lands a full Δ away)", _closed_tube),
+    ("the path starts at k₀ = 0, so a first move costs an event like any other: start the "
+     "dynamic program from the single state 0, not from the counts of sample 1 at no cost",
+     _free_start),
 )
 
-#: An input on which the catalogued paths all differ (Δ = 1).
-_MIN_EVENTS_PROBES = (np.array([0.0, -1.5, -0.5, 0.5, 1.75, 0.5, -1.0, 0.25, -1.25, -0.75]),)
+#: Inputs on which the catalogued paths all differ (Δ = 1); a name must fit on each.
+_MIN_EVENTS_PROBES = (np.array([0.0, -1.5, -0.5, 0.5, 1.75, 0.5, -1.0, 0.25, -1.25, -0.75]),
+                      np.array([0.0, 0.75, 0.25, 0.5, -0.5]))
 
 
 #: A walk whose every (x_n − x₀)/Δ, Δ = 0.1, n ≥ 1, lies at least 10⁻² from an integer (a test
@@ -337,7 +366,9 @@ def _min_events_cases() -> list[tuple[np.ndarray, float]]:
             (np.array([0.0, 5.5, -3.25, -2.75]), 1.0),  # single events of several Δ
             (np.array([2.0]), 1.0),                      # one sample: nothing to send
             (walk - walk[0] + 0.625, 0.25),              # a long walk on the grid Z/8
-            (_DECIMAL_WALK, 0.1)]                        # real values, far from every level
+            (_DECIMAL_WALK, 0.1),                        # real values, far from every level
+            (np.array([0.0, -0.5, -0.5]), 1.0),          # |F₁| < 1: no event at all
+            (np.array([0.0, 0.5, 0.5, 1.25]), 1.0)]      # ... then one
 
 
 def _tube_message(x: np.ndarray, delta: float, got: np.ndarray) -> str | None:
@@ -365,7 +396,8 @@ def _tube_message(x: np.ndarray, delta: float, got: np.ndarray) -> str | None:
     if np.allclose(np.abs(x - r).max(), delta, rtol=1e-12, atol=0.0):
         return "the tube is open: |x_n − r_n| < Δ, so an integer F_n admits only k_n = F_n " \
                "(your path lands a full Δ away)"
-    if x.size > 1 and got[1] == 0 and _admissible(x[:-1], delta, got[1:]):
+    if x.size > 1 and any(_close(got, np.concatenate([[0.0], path[:-1]]))
+                          for path in (_fewest(x, delta), _fewest(x, delta, high=True))):
         return "off by one: every event comes one sample late; the event of sample n moves " \
                "r_n itself"
     n = int(np.flatnonzero(np.abs(x - r) >= delta)[0])
