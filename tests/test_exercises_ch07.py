@@ -343,3 +343,16 @@ def test_first_spike_loss_names_regulariser_slips(wrong, fragment):
 
 def test_the_regulariser_variants_are_right_when_unchanged():
     assert check_first_spike_loss(_regulariser_changed()).passed
+
+
+def _shift_not_undone(t, labels, t_max, tau0, tau1, alpha):
+    """Subtracts each row's earliest spike inside the log-sum-exp and forgets to undo it."""
+    loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+    te = np.where(np.isfinite(t), t, t_max)
+    fired = np.isfinite(t[np.arange(len(labels)), labels])
+    return np.where(fired, loss + te.min(axis=1) / tau0, loss), grad
+
+
+def test_first_spike_loss_names_a_shift_not_undone():
+    verdict = check_first_spike_loss(_shift_not_undone)
+    assert not verdict.passed and "the shift is not undone" in verdict.message, verdict.message

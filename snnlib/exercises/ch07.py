@@ -139,7 +139,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     time (the row's earliest spike subtracted and not added back), the term [k = y]/τ₀
     missing, the regulariser on every output, the softmax over the batch axis, derivatives of
     silent neurons or samples, a wrong constant cost of a silent label, logits +t/τ₀, a
-    missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor.
+    missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor, the
+    shift of the stable log-sum-exp not undone in the loss.
 
     Examples
     --------
@@ -315,6 +316,18 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
                         f"= (α/τ₁)e^(t_y/τ₁)")
         return None
 
+    def shift_kept(args, got, expected):
+        # the stable log-sum-exp: log Σ e^(−t_k/τ₀) = log Σ e^(−(t_k − m)/τ₀) − m/τ₀
+        t, labels, t_max, tau0 = args[:4]
+        te = np.where(np.isfinite(t), t, t_max)
+        shift = te.min(axis=1) / tau0
+        sel = np.isfinite(t[np.arange(len(labels)), labels]) & (shift != 0)
+        if sel.any() and _close(got[sel, 0] - expected[sel, 0], shift[sel]):
+            return ("the shift is not undone: log Σ_k e^(−t_k/τ₀) = log Σ_k e^(−(t_k − m)/τ₀) "
+                    "− m/τ₀ with m the row's earliest spike; subtract m/τ₀ from the shifted "
+                    "log-sum-exp (the loss is off by m/τ₀)")
+        return None
+
     def label_at_t_max(args, got, expected):
         t, labels, t_max = args[:3]
         rows = np.arange(len(labels))
@@ -401,7 +414,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
                 f"entry's scale (tolerance 1e-10)")
 
     hints = (latest_shift, firing_count, label_off_by_one, not_finite, silent_as_infinite,
-             constants, label_at_t_max, sign, tau1, tau0_for_tau1, regulariser, label_term,
+             constants, label_at_t_max, sign, tau1, tau0_for_tau1, shift_kept, regulariser,
+             label_term,
              every_output,
              batch_axis, silent, logits, temperature, underflow, factor, which)
 
