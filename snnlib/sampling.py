@@ -413,8 +413,9 @@ def integrate_and_fire(
         \text{fire when } |u_n| \ge \vartheta .
 
     Resets: ``"mod"`` emits :math:`s_n = \vartheta\,\mathrm{trunc}(u_n/\vartheta)` and keeps
-    :math:`u_n - s_n` (so :math:`|u| < \vartheta` after every sample, up to rounding: a
-    residual exactly ϑ in exact arithmetic may come out as ϑ(1 + 10⁻¹⁴)); ``"subtract"`` emits
+    :math:`u_n - s_n` (so :math:`|u| < \vartheta` after every sample, up to rounding: where the
+    running integral lies within rounding of a multiple of ϑ, the residual may come out as
+    ϑ(1 + 10⁻¹⁴)); ``"subtract"`` emits
     :math:`\pm\vartheta` and subtracts it (one spike per sample at most); ``"zero"`` emits
     :math:`\pm\vartheta` and sets :math:`u_n = 0`.
 

@@ -18,6 +18,7 @@ from snnlib.exercises.ch08 import _if_variant
         (lambda x, dt: np.max(np.abs(np.cumsum(x))), "factor Δt is missing"),
         (lambda x, dt: np.max(np.cumsum(x)) * dt, "without |·|"),
         (lambda x, dt: np.max(np.abs(np.cumsum(x)[:-1] * dt)), "off by one"),
+        (lambda x, dt: np.max(np.abs(np.cumsum(x)[1:])) * dt, "off by one"),
         (lambda x, dt: np.max(np.abs(np.cumsum(x[1:]) * dt)), "off by one"),
         (lambda x, dt: np.max(np.abs(np.concatenate([[0.0], np.cumsum(x)[:-1]]) * dt)),
          "off by one"),

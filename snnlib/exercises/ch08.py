@@ -26,8 +26,9 @@ def _partial(x: np.ndarray, dt: float) -> np.ndarray:
 def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Verdict:
     r"""Check ``candidate(x, dt)`` :math:`= \max_n |\sum_{k \le n} x_k \Delta t|` for 1-D ``x``.
 
-    The cases include ones whose largest partial integral is the last one (an off-by-one that
-    drops it fails), and values on the grid :math:`\tfrac12\mathbb{Z}`; on the first case
+    The cases include ones whose largest partial integral is the last one, and one whose
+    largest is the first (an off-by-one that drops either fails), and values on the grid
+    :math:`\tfrac12\mathbb{Z}`; on the first case
     every named mistake but one gives a different number (the smallest :math:`|P_n|` equals
     the largest :math:`P_n` there, and a probe tells them apart). Named mistakes: a
     missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
@@ -54,7 +55,8 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
     cases = [(np.array([-1.5, 2.5, -2.5, -2.0, -2.0]), 0.5),  # every mistake gives its own value
              (np.array([1.0, -3.0, 1.0, 1.0]), 1.0), (np.array([-1.0, -1.0, 0.5]), 1.0),
              (np.array([-0.5, 1.0, -2.0, 0.25, -1.5]), 0.5),
-             (rng.normal(size=200), 0.1), (np.sin(np.linspace(0, 20, 400)), 0.05)]
+             (rng.normal(size=200), 0.1), (np.sin(np.linspace(0, 20, 400)), 0.05),
+             (np.array([3.0, -1.0, -1.0]), 1.0)]  # the first partial sum is the largest
 
     def dt_factor(args, got, expected):
         dt = args[1]
@@ -150,6 +152,7 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
         x, dt = args
         partial = _partial(x, dt)
         dropped = [np.max(np.abs(partial[:-1]), initial=0.0),     # last one dropped
+                   np.max(np.abs(partial[1:]), initial=0.0),      # first one dropped
                    np.max(np.abs(_partial(x[1:], dt)), initial=0.0)]  # first sample dropped
         if any(np.isclose(float(got), d) for d in dropped):
             return "off by one: a partial sum is missing — the norm runs over every n, " \
