@@ -363,3 +363,20 @@ def test_in_place_solution_passes_with_a_note():
     verdict = check_find_zeros(good_in_place)
     assert verdict.passed and "changes its input arrays in place" in verdict.message
     assert "in place" not in check_find_zeros(good).message
+
+
+def _grid_zeros_replaced(replace):
+    def candidate(g, t):
+        v = g(t)
+        z = _on_grid(t, v)
+        return np.sort(np.concatenate([replace(g, z), _brentq(g, t, _brackets(v))]))
+    return candidate
+
+
+@pytest.mark.parametrize("replace", [lambda g, z: g(z),
+                                     lambda g, z: z + 0.5 * 0.05])
+def test_other_slips_at_grid_zeros_are_not_called_an_off_by_one_mask(replace):
+    """g(t_k) for t_k, or a half-step shift, must not get the mask's off-by-one name."""
+    result = check_find_zeros(_grid_zeros_replaced(replace))
+    assert not result.passed
+    assert "off by one" not in result.message

@@ -178,8 +178,8 @@ def _value_mistake(args: tuple, got: np.ndarray, expected: np.ndarray) -> str | 
     j = np.searchsorted(t, expected)                   # t[j] == zero where it is on the grid
     wrong = np.abs(got - expected) > tol
     if np.any(wrong & grid_zero) and not np.any(wrong & ~grid_zero):
-        shifted = [np.any(np.abs(got[i] - t[np.clip(j[i] + d, 0, t.size - 1)]) <= tol
-                          for d in (-1, 1)) for i in np.flatnonzero(wrong)]
+        shifted = [any(np.abs(got[i] - t[np.clip(j[i] + d, 0, t.size - 1)]) <= tol
+                      for d in (-1, 1)) for i in np.flatnonzero(wrong)]
         if all(shifted):
             return ("returns the neighbouring grid point for the zeros that lie on a grid "
                     "point: the grid-point mask is off by one (values[1:-1] belongs to "
