@@ -376,7 +376,7 @@ def _grid_zeros_replaced(replace):
 @pytest.mark.parametrize("replace", [lambda g, z: g(z),
                                      lambda g, z: z + 0.5 * 0.05])
 def test_other_slips_at_grid_zeros_are_not_called_an_off_by_one_mask(replace):
-    """g(t_k) for t_k, or a half-step shift, must not get the mask's off-by-one name."""
+    """g(t_k) for t_k, or t_k shifted off the grid by 0.025, is not named an off-by-one mask."""
     result = check_find_zeros(_grid_zeros_replaced(replace))
     assert not result.passed
     assert "off by one" not in result.message
