@@ -34,9 +34,12 @@ PAIRING_CATALOGUE = {
         lambda t, w, phi, n: (-1) ** n * float(np.mean(w * phi.derivative(n)(t))),
     "weights w_i are ignored":
         lambda t, w, phi, n: (-1) ** n * float(np.sum(phi.derivative(n)(t))),
-    "φ⁽ⁿ−¹⁾":
+    "φ = φ⁽ⁿ⁻¹⁾: or off by one in n":
         lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(max(n - 1, 0))(t))),
-    "uses φ⁽ⁿ+¹⁾": lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(n + 1)(t))),
+    "off by one in n (φ⁽ⁿ⁺¹⁾)":
+        lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(n + 1)(t))),
+    "or φ′ whatever n is":  # the first derivative for every n
+        lambda t, w, phi, n: (-1) ** n * float(np.sum(w * phi.derivative(1)(t))),
 }
 
 

@@ -60,10 +60,13 @@ def check_spike_train_pairing(
             if np.isclose(abs(float(got)), abs(other)) and not np.isclose(other, float(expected)):
                 if k == 0 and n == 1:
                     return ("the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾ (at n = 1, "
-                            "φ = φ⁽ⁿ−¹⁾: or off by one in n)")
+                            "φ = φ⁽ⁿ⁻¹⁾: or off by one in n)")
                 if k == 0:
                     return "the pairing uses φ instead of its n-th derivative φ⁽ⁿ⁾"
-                return (f"off by one in n: the pairing uses φ⁽ⁿ{'−' if k < n else '+'}¹⁾ "
+                if n == 0:
+                    return ("at n = 0 the pairing uses φ′ instead of φ itself: off by one in n "
+                            "(φ⁽ⁿ⁺¹⁾), or φ′ whatever n is")
+                return (f"off by one in n: the pairing uses φ⁽ⁿ{'⁻' if k < n else '⁺'}¹⁾ "
                         "instead of φ⁽ⁿ⁾")
         return None
 
