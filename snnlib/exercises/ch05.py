@@ -185,7 +185,8 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
 
 
 _SLIPS = {
-    "pairing": "wrong pairing: Jacobians taken at (t_{k+1}, x_{k+1}) — that is the "
+    "pairing": "wrong pairing: Jacobians taken at the state x_{k+1} (with t_k or t_{k+1}) — "
+               "at (t_{k+1}, x_{k+1}) that is the "
                "continuous adjoint stepped by Euler; the chain rule through "
                "x_{k+1} = x_k + hF(t_k, x_k) pairs λ_{k+1} with x_k",
     "time_next": "Jacobians/loss derivatives evaluated at t_{k+1} instead of t_k: step k "
