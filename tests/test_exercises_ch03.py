@@ -201,6 +201,14 @@ def values_product(g, t):  # 20: v[k]·v[k+1] < 0 instead of the signs: underflo
     return np.sort(np.concatenate([grid, _brentq(g, t, np.flatnonzero(v[:-1] * v[1:] < 0))]))
 
 
+def small_values_zeroed(g, t):  # 20b: |g| < 1e-12 treated as an exact 0, then signs compared
+    def rounded(x):
+        v = np.asarray(g(x), dtype=float)
+        return np.where(np.abs(v) < 1e-12, 0.0, v)
+    v = rounded(t)
+    return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v))]))
+
+
 def bracket_midpoint(g, t):  # 21: (t[k] + t[k+1])/2, no refinement
     v = g(t)
     k = _brackets(v)
@@ -288,7 +296,8 @@ CATALOGUE = [
     (drops_last_interval, "drops the last grid interval (off by one in the loop)"),
     (drops_first_interval, "drops the first grid interval (off by one in the loop)"),
     (grid_zeros_inner_only, "t[1] or t[-2] (off by one in the grid-point search)"),
-    (values_product, "product of values underflows: compare signs"),
+    (values_product, "if the product of values underflows, compare signs"),
+    (small_values_zeroed, "if small values are set to 0, keep them"),
     (bracket_midpoint, "bracket midpoint returned"),
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),

@@ -110,9 +110,10 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
     tol = 1e-6 * max(1.0, np.abs(t).max())
     extra, missing = _match(got, expected, tol)
     if missing.size and np.all(_underflows(t, values, missing)):
-        return ("product of values underflows: compare signs (g(t_k)·g(t_k+1) is 0 in "
-                "floating point for tiny g although the signs differ; use "
-                "np.sign(g(t_k))·np.sign(g(t_k+1)) < 0)")
+        return ("the zeros of a tiny g (10⁻²⁰⁰) are missing: if the product of values "
+                "underflows, compare signs (g(t_k)·g(t_k+1) is 0 in floating point although "
+                "the signs differ; use np.sign(g(t_k))·np.sign(g(t_k+1)) < 0); if small values "
+                "are set to 0, keep them: only an exact 0 is a zero on the grid")
     if extra.size == 0 and missing.size:
         first = (t[0] < missing) & (missing < t[1])
         last = (t[-2] < missing) & (missing < t[-1])
