@@ -367,8 +367,9 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                         "spike; reset to mod keeps it in the potential"),
     (dict(keep="zero", emit="one"), "that is reset to zero: the remainder u − s is thrown away "
                                     "at every spike; reset to mod keeps it in the potential"),
-    (dict(emit="floor"), "floor instead of trunc: for a negative potential such as u = −1.5ϑ, "
-                         "floor emits −2ϑ and leaves +0.5ϑ; reset to mod rounds towards zero"),
+    (dict(emit="floor"), "floor instead of trunc (Python's u % ϑ is floor's remainder, rounding "
+                         "towards −∞): for a negative potential such as u = −1.5ϑ, floor emits "
+                         "−2ϑ and leaves +0.5ϑ; reset to mod rounds towards zero"),
     (dict(keep="pymod"), "the remainder is taken with Python's %, which rounds towards −∞: for "
                          "u = −1.5ϑ, u % ϑ = +0.5ϑ, but reset to mod keeps the remainder of "
                          "trunc, u − s_n = −0.5ϑ (np.fmod has the sign of u)"),
