@@ -206,9 +206,22 @@ def _strict_t_max(t, labels, t_max, tau0, tau1, alpha):      # `<` for `≤`: t_
     return _loss(np.where(t < t_max, t, np.inf), labels, t_max, tau0, tau1, alpha)
 
 
+def _reg_derivative_dropped(t, labels, t_max, tau0, tau1, alpha):   # loss keeps it
+    return _loss(t, labels, t_max, tau0, tau1, alpha, reg_factor=0.0)
+
+
+def _float32_inside(t, labels, t_max, tau0, tau1, alpha):
+    """Correct formulas, with the spike times rounded to float32 (the results are float64)."""
+    t32 = np.where(np.isfinite(t), t, t_max).astype(np.float32).astype(float)
+    loss, grad = _loss(np.where(np.isfinite(t), t32, np.inf), labels, t_max, tau0, tau1, alpha)
+    return loss.astype(float), grad.astype(float)
+
+
 @pytest.mark.parametrize(("wrong", "fragment"), [
     (_alpha_over_tau0, "has α/τ₀"),
     (_strict_t_max, "≤ t_max, not < t_max"),
+    (_reg_derivative_dropped, "dloss_dt lacks its derivative"),
+    (_float32_inside, "the precision of float32"),
 ])
 def test_first_spike_loss_names_more_slips(wrong, fragment):
     verdict = check_first_spike_loss(wrong)

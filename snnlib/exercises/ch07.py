@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from snnlib.exercises._core import Verdict, _close, _compare
+from snnlib.exercises._core import Verdict, _close, _compare, _float32_hint
 from snnlib.losses import first_spike_cross_entropy
 
 __all__ = ["check_cross_entropy_grad", "check_first_spike_loss"]
@@ -132,15 +132,18 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
 
     Named mistakes: nan or inf from a silent neuron or from late spikes (no shift), a shift by
     the latest spike, the silent cost's K counted among the outputs that fire, a label index
-    off by one, a silent neuron in the softmax as if it fired at t_max, hard-coded constants,
+    off by one, a silent neuron left out of the softmax (weight 0) instead of entering it as if
+    it fired at t_max, hard-coded constants,
     a label spike at t_max taken for silent, the sign, the regulariser's derivative without
-    1/τ₁, with α/τ₀, doubled or halved, the regulariser in the loss without its −1, with
-    :math:`e^{t_y/\tau_0}`, missing (from the loss or from both), or evaluated at the shifted
+    1/τ₁, with α/τ₀, doubled, halved or missing while the loss keeps it, the regulariser in the
+    loss without its −1, with :math:`e^{t_y/\tau_0}`, missing (from the loss or from both), or
+    evaluated at the shifted
     time (the row's earliest spike subtracted and not added back), the term [k = y]/τ₀
     missing, the regulariser on every output, the softmax over the batch axis, derivatives of
     silent neurons or samples, a wrong constant cost of a silent label, logits +t/τ₀, a
     missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor, the
-    shift of the stable log-sum-exp not undone in the loss.
+    shift of the stable log-sum-exp not undone in the loss, a float32 value inside (agreement
+    to about 7 digits only).
 
     Examples
     --------
@@ -310,6 +313,9 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
                 return message
         if grad_is(args, got, {"reg_shifted": True}):
             return _REGULARISER_LOSS["shifted"] + " (in dloss_dt)"
+        if _close(got[:, 0], expected[:, 0]) and grad_is(args, got, {"reg_factor": 0.0}):
+            return ("the loss keeps the regulariser, but dloss_dt lacks its derivative "
+                    "(α/τ₁)e^(t_y/τ₁) at the label")
         for factor, word in ((2.0, "doubled"), (0.5, "halved")):
             if grad_is(args, got, {"reg_factor": factor * args[5] / args[4]}):
                 return (f"the regulariser's derivative is {word}: d/dt_y α(e^(t_y/τ₁) − 1) "
@@ -417,7 +423,7 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
              constants, label_at_t_max, sign, tau1, tau0_for_tau1, shift_kept, regulariser,
              label_term,
              every_output,
-             batch_axis, silent, logits, temperature, underflow, factor, which)
+             batch_axis, silent, logits, temperature, underflow, factor, _float32_hint, which)
 
     def unscale(hint):
         return lambda args, got, expected: hint(args, got * scale(*args),
