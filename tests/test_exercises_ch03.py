@@ -209,6 +209,19 @@ def small_values_zeroed(g, t):  # 20b: |g| < 1e-12 treated as an exact 0, then s
     return np.sort(np.concatenate([_on_grid(t, v), _brentq(g, t, _brackets(v))]))
 
 
+def positive_changes_ends_dropped(g, t):  # 20c: brackets where g > 0 changes, ends dropped
+    v = g(t)
+    positive = v > 0
+    found = _brentq(g, t, np.flatnonzero(positive[:-1] != positive[1:]))
+    return np.unique([z for z in found if t[0] < z < t[-1]])
+
+
+def default_maxiter(g, t):  # 20d: brentq's default maxiter stalls at the triple zero
+    v = g(t)
+    found = [brentq(g, t[k], t[k + 1], xtol=1e-15) for k in _brackets(v)]
+    return np.sort(np.concatenate([_on_grid(t, v), found]))
+
+
 def bracket_midpoint(g, t):  # 21: (t[k] + t[k+1])/2, no refinement
     v = g(t)
     k = _brackets(v)
@@ -298,6 +311,8 @@ CATALOGUE = [
     (grid_zeros_inner_only, "t[1] or t[-2] (off by one in the grid-point search)"),
     (values_product, "if the product of values underflows, compare signs"),
     (small_values_zeroed, "if small values are set to 0, keep them"),
+    (positive_changes_ends_dropped, "returns a zero where g only touches 0"),
+    (default_maxiter, "pass maxiter=500"),
     (bracket_midpoint, "bracket midpoint returned"),
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
@@ -336,7 +351,7 @@ def test_find_zeros_wrap_around_at_the_first_grid_point_is_caught():
         return np.sort(np.array(zeros))
 
     verdict = check_find_zeros(wrap_around)
-    assert not verdict.passed and "wrap-around" in verdict.message, verdict.message
+    assert not verdict.passed and "wraps around to the last sample" in verdict.message, verdict.message
 
 
 def test_a_column_of_the_right_zeros_is_named_by_its_shape():
