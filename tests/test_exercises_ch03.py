@@ -351,7 +351,8 @@ def test_find_zeros_wrap_around_at_the_first_grid_point_is_caught():
         return np.sort(np.array(zeros))
 
     verdict = check_find_zeros(wrap_around)
-    assert not verdict.passed and "wraps around to the last sample" in verdict.message, verdict.message
+    assert not verdict.passed, verdict.message
+    assert "wraps around to the last sample" in verdict.message, verdict.message
 
 
 def test_a_column_of_the_right_zeros_is_named_by_its_shape():

@@ -30,10 +30,10 @@ _UNIT = np.linspace(0.0, 1.0, 11)
 
 def _cases() -> list[tuple[Callable, np.ndarray]]:
     """Upward and downward zeros, zeros on grid points (ties: g(t_k) = 0 exactly), zeros
-    that only touch 0 on a grid point (from below and from above), zeros at both ends of the grid, a triple zero,
-    zeros in the first and last grid intervals, zeros on t[1] and t[-2], and a g so small
-    (10⁻²⁰⁰) that the product of two of its values underflows to 0, and a zero at t[0] alone
-    (a neighbour test that reads s[−1] at k = 0 wraps around to the last sample)."""
+    that only touch 0 on a grid point (from below and from above), zeros at both ends of the
+    grid, a triple zero, zeros in the first and last grid intervals, zeros on t[1] and t[-2],
+    a g so small (10⁻²⁰⁰) that the product of two of its values underflows to 0, and a zero at
+    t[0] alone (a neighbour test that reads s[−1] at k = 0 wraps around to the last sample)."""
     t1, t2, tm2 = _UNIT[1], _UNIT[2], _UNIT[-2]          # grid points, exactly
     return [
         (np.sin, np.linspace(0.5, 7.0, 50)),                           # down at π, up at 2π
