@@ -139,9 +139,13 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
             inside = s_star > 0
         elif bracket_end in ("max", "first"):
             inside = (s_star > 0) & (s_star < duration)
+        elif bracket_end in ("max_everywhere", "first_everywhere"):  # one duration throughout
+            end = duration.max() if bracket_end == "max_everywhere" else duration[0]
+            inside = (s_star > 0) & (s_star < end)
         else:  # "duration"
             inside = np.zeros(V0.shape, bool)
-        one = {"max": duration.max(), "first": duration[0]}.get(bracket_end, duration)
+        one = {"max": duration.max(), "first": duration[0], "max_everywhere": duration.max(),
+               "first_everywhere": duration[0]}.get(bracket_end, duration)
         hi = np.where(inside, s_star, one)
         # rising at s = 0 by the derivative of the (possibly wrong) formula itself, or by
         # the solution's test I0 > V0
@@ -263,6 +267,11 @@ WRONG_CROSSINGS = {
     "NaN": make_crossing(none=np.nan),
     "−1 for 'no crossing'": make_crossing(none=-1.0),
     "duration[0]": make_crossing(bracket_end="first"),  # a broadcasting slip
+    # the same slip throughout (peak test and bracket end): named, not "clip the bracket"
+    # (case 1 cannot tell these from an unclipped bracket: the message names both)
+    "one duration for every neuron (a broadcasting slip)":
+        make_crossing(bracket_end="max_everywhere"),
+    "or clipped at one duration for every neuron": make_crossing(bracket_end="first_everywhere"),
 }
 # slips in the closed form, each with the solution's rising test I0 > V0 and with the slope of
 # the (wrong) formula; b's slips carry into the peak s*, the exponents' slips do not

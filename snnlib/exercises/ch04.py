@@ -395,8 +395,15 @@ def check_first_crossing(
     def beyond(args, got, expected):
         duration = args[2]
         if (got > duration * (1 + 1e-12)).any():
-            return ("returned a crossing after the interval's end (s > duration): the next "
+            clip = ("returned a crossing after the interval's end (s > duration): the next "
                     "event changes the current first, so clip the bracket at the duration")
+            V0, I0, _, p = args
+            unclipped = _matches(got, _bracketed(V0, I0, duration, p, np.inf, True))
+            named = one_duration(args, got, expected, modes=(True,))
+            if named and unclipped:   # on this case both slips give the same answer
+                return (f"{clip}, each neuron's own: a bracket clipped nowhere, or clipped at "
+                        "one duration for every neuron (a broadcasting slip), gives this answer")
+            return named or clip
         return None
 
     def decided_at_peak(args, got, expected):
