@@ -168,6 +168,18 @@ def if_floor_everywhere(x, threshold, dt, leak):
     return out
 
 
+def if_float32_input(x, threshold, dt, leak):
+    """def-if in float64, but the input is first rounded to float32."""
+    x = np.asarray(x, dtype=np.float32).astype(float)
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
 def if_python_mod(x, threshold, dt, leak):
     """Emits ϑ·trunc(u/ϑ) but keeps Python's u % ϑ (rounded towards −∞) as the remainder."""
     u, out = 0.0, np.zeros_like(x)
@@ -481,6 +493,7 @@ CATALOGUE = [
     (if_floor, "floor instead of trunc"),
     (if_floor_everywhere, "without memory, ϑ·Δ⌊·⌋(F_n)"),  # it is the memoryless ⌊F⌋
     (if_python_mod, "Python's %"),
+    (if_float32_input, "the input is rounded to float32"),
     (if_first_never_fires, "never tested against the threshold"),
     (if_round, "nearest multiple"),
     (if_no_dt, "factor Δt is missing"),
