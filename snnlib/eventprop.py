@@ -466,7 +466,10 @@ def loss_and_grad(
     -----
     The gradient is that of the loss as a function of the weights *at fixed spike counts*:
     spikes appear or disappear only where a membrane peak touches the threshold, and there the
-    loss jumps and has no derivative. Close to such a point the gradient grows like
+    loss can jump and has no derivative. At fixed counts the loss still has kinks, where an
+    input spike of a neuron passes that neuron's own spike time (the input's effect starts
+    with a nonzero slope of V); there the gradient returned is the one-sided derivative of the
+    side the weights are on. Close to such a point the gradient grows like
     :math:`1/\dot V^-`; a ``RuntimeWarning`` is issued when a spike crosses with
     :math:`\dot V^- <` :data:`GRAZING_SLOPE` (:math:`10^{-6}`/ms). Output neurons that never
     fire have no spike time to move and receive no gradient through the loss (see

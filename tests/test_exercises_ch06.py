@@ -429,3 +429,48 @@ def test_sweep_step_names_a_bracket_read_before_the_decay():
     verdict = check_sweep_step(undecayed_bracket)
     assert not verdict.passed and "bracket reads λ_V before the decay" in verdict.message, \
         verdict.message
+
+
+def _jump_slip(*, vd_power=1.0, reset=1.0, skip_self=False):
+    """The decay right, the jump with one slip: V̇⁻ to a power, the reset's sign, R_nn skipped."""
+    def step(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+        lv, li = _decayed(lam_v, lam_i, gap, p)
+        rows = np.arange(lv.shape[0])
+        Rb = R - np.diag(np.diag(R)) if skip_self else R
+        bracket = (dl + reset * p.threshold * lv[rows, neuron]
+                   + np.einsum("bj,bj->b", Rb[neuron], lv - li))
+        out = lv.copy()
+        out[rows, neuron] += bracket / (p.tau_mem * vd**vd_power)
+        return out, li
+    return step
+
+
+def _swapped_pair(*args):
+    lv, li = sweep_step(*args)
+    return li, lv
+
+
+def _lam_i_not_decayed(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    lv, _ = sweep_step(lam_v, lam_i.copy(), gap, neuron, dl, vd, p, R)
+    return lv, lam_i
+
+
+def _float32_result(*args):
+    lv, li = sweep_step(*args)
+    return lv.astype(np.float32), li.astype(np.float32)
+
+
+SWEEP_MISTAKES_FIFTH = {
+    "V̇⁻ multiplies the jump's bracket instead of dividing it": _jump_slip(vd_power=-1.0),
+    "the reset term has the wrong sign": _jump_slip(reset=-1.0),
+    "the recurrent sum skips j = n": _jump_slip(skip_self=True),
+    "the pair is returned in the wrong order": _swapped_pair,
+    "λ_I is not carried back over the gap": _lam_i_not_decayed,
+    "it returns float32 numbers": _float32_result,
+}
+
+
+@pytest.mark.parametrize("fragment", SWEEP_MISTAKES_FIFTH)
+def test_sweep_step_names_fifth_edition_mistakes(fragment):
+    verdict = check_sweep_step(SWEEP_MISTAKES_FIFTH[fragment])
+    assert not verdict.passed and fragment in verdict.message, verdict.message

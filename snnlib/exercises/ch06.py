@@ -220,7 +220,10 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     in the jump: a transposed R, the sign of :math:`(\lambda_V - \lambda_I)`, a missing recurrent
     or reset term, the sign of :math:`\partial L/\partial t_k`, a dropped or squared
     :math:`1/\dot V^-`, a missing :math:`1/\tau_\mathrm{mem}` or :math:`\tau_\mathrm{syn}` in its
-    place, the jump given to neuron ± 1 (off by one) or to every neuron, the broadcasting slip
+    place, :math:`\dot V^-` multiplying instead of dividing, the reset term's sign, a recurrent
+    sum that skips the self-connection, the pair returned as (λ_I, λ_V), λ_I not decayed, a
+    float32 result, the jump given to neuron ± 1 (off by one) or to every neuron, the
+    broadcasting slip
     ``out[:, neuron] +=``, no jump at a zero gap (``>`` for ``≥``), the recurrent term read before
     the decay (or only its λ_I), the reset term read from :math:`\lambda_I`, λ_I changed at the
     spike.
@@ -254,7 +257,10 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             out = fn(*args)
             if not isinstance(out, tuple) or len(out) != 2:
                 raise TypeError("must return a pair (lam_v, lam_i)")
-            return np.stack([np.asarray(x, dtype=float) for x in out])
+            arrays = [np.asarray(x) for x in out]   # their dtype kept: float32 is named
+            if not all(a.dtype.kind == "f" for a in arrays):
+                arrays = [a.astype(float) for a in arrays]
+            return np.stack(arrays)
         run.__name__ = getattr(fn, "__name__", "candidate")
         return run
 
@@ -336,6 +342,9 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ({"dl_sign": -1.0}, "∂L/∂t_k enters the jump with the wrong sign"),
             ({"vd_power": 0.0}, "the factor 1/V̇⁻ is dropped from the jump"),
             ({"vd_power": 2.0}, "V̇⁻ is squared in the jump: the factor is 1/(τ_mem V̇⁻)"),
+            ({"vd_power": -1.0}, "V̇⁻ multiplies the jump's bracket instead of dividing it: the "
+                                 "factor is 1/(τ_mem V̇⁻)"),
+            ({"reset": -1.0}, "the reset term has the wrong sign: it is +ϑ λ_V,n⁺"),
             ({"shift": 1}, "off by one in the neuron index: the jump goes to neuron + 1, not to "
                            "the neuron that fires"),
             ({"shift": -1}, "off by one in the neuron index: the jump goes to neuron − 1, not to "
@@ -359,7 +368,15 @@ def check_sweep_step(candidate: Callable) -> Verdict:
         ):
             if matches(got, variant(args, **options)):
                 return message
+        if matches(got, variant(args, R=R - np.diag(np.diag(R)))):
+            return ("the recurrent sum skips j = n: a self-connection R_nn is a recurrent input "
+                    "like any other")
         lam_v, lam_i, gap, neuron = args[:4]
+        if _close(got, expected[::-1]):
+            return "the pair is returned in the wrong order: (lam_v, lam_i), not (lam_i, lam_v)"
+        if _close(got[1], lam_i) and not _close(lam_i, expected[1]):
+            return ("λ_I is not carried back over the gap: it decays too, "
+                    "λ_I ← (λ_I − Aλ_V)e^{−g/τ_syn} + Aλ_V e^{−g/τ_mem}")
         decayed = _decay(lam_v, lam_i, gap[:, None], p)[0]
         rows = np.arange(lam_v.shape[0])
         subtracted = expected.copy()
