@@ -458,3 +458,30 @@ def sweep_float32_lambda(problem, xs, p, h):
 def test_backward_sweep_names_single_precision(wrong, fragment):
     verdict = check_backward_sweep(wrong)
     assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def sweep_sum_to_K(problem, xs, p, h):
+    """Written out: the running loss summed over k ≤ K, so λ_K and the gradient gain its
+    k = K term (an off-by-one of L_h's definition)."""
+    K, n, m = xs.shape[0] - 1, xs.shape[1], p.size
+    lam = _zero(problem.phi_x, n, xs[K], p) + h * _zero(problem.l_x, n, K * h, xs[K], p)
+    grad = _zero(problem.phi_p, m, xs[K], p) + h * _zero(problem.l_p, m, K * h, xs[K], p)
+    for k in range(K - 1, -1, -1):
+        t = k * h
+        grad = grad + h * (lam @ problem.F_p(t, xs[k], p) + _zero(problem.l_p, m, t, xs[k], p))
+        lam = lam + h * (problem.F_x(t, xs[k], p).T @ lam + _zero(problem.l_x, n, t, xs[k], p))
+    return grad if problem.x0_p is None else grad + lam @ problem.x0_p
+
+
+@pytest.mark.parametrize("wrong, fragment", [
+    (_slip("terminal_l_x"), "λ_K includes h·l_x(x_K)"),
+    (_slip("terminal_l_p"), "h·l_p(x_K) is added to the gradient"),
+    (_slip("terminal_l_both"), "the running loss is taken at k = K too"),
+    (sweep_sum_to_K, "L_h's running sum runs over k < K"),
+    (_slip("phi_p_state"), "φ_p taken at x_{K−1}"),
+    (_slip("F_x_next"), "F_x taken at x_{k+1} while F_p stays at x_k"),
+])
+def test_backward_sweep_names_end_of_sum_slips(wrong, fragment):
+    verdict = check_backward_sweep(wrong)
+    assert not verdict.passed
+    assert fragment in verdict.message, verdict.message

@@ -149,8 +149,13 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
     K, n, m = xs.shape[0] - 1, xs.shape[1], p.size
     x_last = xs[K - 1] if slip == "terminal_state" else xs[K]
     lam = np.zeros(n) if slip == "terminal" else _zero_or(problem.phi_x, n, x_last, p)
+    if slip in ("terminal_l_x", "terminal_l_both"):    # the running sum taken over k ≤ K
+        lam = lam + h * _zero_or(problem.l_x, n, K * h, xs[K], p)
     extras = slip == "extras"                          # all three extra terms dropped
-    grad = np.zeros(m) if slip == "phi_p" or extras else _zero_or(problem.phi_p, m, xs[K], p)
+    x_phi = xs[K - 1] if slip == "phi_p_state" else xs[K]
+    grad = np.zeros(m) if slip == "phi_p" or extras else _zero_or(problem.phi_p, m, x_phi, p)
+    if slip in ("terminal_l_p", "terminal_l_both"):
+        grad = grad + h * _zero_or(problem.l_p, m, K * h, xs[K], p)
     grad = {"phi_p_twice": 2.0, "phi_p_sign": -1.0}.get(slip, 1.0) * grad
     l_x_factor = {"l_x_sign": -1.0, "l_x_twice": 2.0, "l_x_half": 0.5}.get(slip, 1.0)
     last = 1 if slip == "range" else 0
@@ -159,7 +164,8 @@ def _sweep(problem: ODELoss, xs: np.ndarray, p: np.ndarray, h: float,
     for k in range(first, last - 1, -1):
         j = k + 1 if slip == "pairing" else k          # where F_x, F_p, l_x, l_p are evaluated
         t, x = {"time_next": (k + 1) * h, "time_zero": 0.0}.get(slip, j * h), xs[j]
-        F_x = np.asarray(problem.F_x(t, x, p), float)
+        tx, xx = ((k + 1) * h, xs[k + 1]) if slip == "F_x_next" else (t, x)
+        F_x = np.asarray(problem.F_x(tx, xx, p), float)
         jl = k + 1 if slip == "l_x_next" else j
         tl = jl * h if slip == "l_x_next" else t
         l_x = np.zeros(n) if slip == "l_x" else \
@@ -234,6 +240,14 @@ _SLIPS = {
                 "derivative is h·l_p(t_k, x_k)",
     "F_p_next": "F_p taken at x_{k+1} while F_x stays at x_k: both Jacobians of step k are "
                 "evaluated at (t_k, x_k), the gradient term is hλ_{k+1}ᵀF_p(t_k, x_k)",
+    "terminal_l_x": "the running loss is taken at k = K too: λ_K includes h·l_x(x_K), but "
+                    "L_h's running sum runs over k < K, so λ_K = φ_x(x_K)ᵀ alone (and no "
+                    "h·l_p(x_K) enters the gradient)",
+    "terminal_l_p": "h·l_p(x_K) is added to the gradient: L_h's running sum runs over k < K",
+    "phi_p_state": "φ_p taken at x_{K−1}: the terminal loss is φ(x_K), so its φ_p is "
+                   "evaluated at x_K",
+    "F_x_next": "F_x taken at x_{k+1} while F_p stays at x_k (half of the wrong pairing): "
+                "both Jacobians of step k are evaluated at (t_k, x_k)",
     "l_p_sign": "the sign of l_p: the gradient adds h·l_p(t_k, x_k), it does not subtract it",
     "x0_sign": "the sign of the initial condition's term: λ_0ᵀ ∂x_0/∂p is added to dL_h/dp",
     "phi_p_sign": "the sign of φ_p: the terminal loss's φ_p(x_K) is added to dL_h/dp, not "
@@ -361,7 +375,9 @@ def check_backward_sweep(candidate: Callable) -> Verdict:
     one without h, a dropped :math:`\lambda_0^\top\partial x_0/\partial p` or one with
     :math:`\lambda_1`, the sign of :math:`l_x` alone, :math:`l_x` twice or halved,
     :math:`l_p` at :math:`x_{k+1}`, :math:`F_p` at :math:`x_{k+1}` while :math:`F_x` stays at
-    :math:`x_k`, the sign of :math:`l_p`, of :math:`\phi_p` or of
+    :math:`x_k` (or :math:`F_x` alone at :math:`x_{k+1}`), the running loss taken at
+    :math:`k = K` too (:math:`h\,l_x(x_K)` in :math:`\lambda_K`, :math:`h\,l_p(x_K)` in the
+    gradient), :math:`\phi_p` at :math:`x_{K-1}`, the sign of :math:`l_p`, of :math:`\phi_p` or of
     :math:`\lambda_0^\top\partial x_0/\partial p`, the whole gradient's sign, and a piece
     the problem lacks (``None``) called instead of counted as zero.
 
