@@ -257,3 +257,15 @@ def test_loop_message_does_not_claim_a_loop_over_t():
     verdict = check_order4_kernel(coefficients_by_generator)
     assert not verdict.passed and "values agree" in verdict.message, verdict.message
     assert "over the elements of t" not in verdict.message, verdict.message
+
+
+def test_order4_check_names_an_order4_kernel_of_another_form():
+    """A genuine order-4 kernel, 15/32·(3 − 10x² + 7x⁴) (∫ = 1, m₂ = 0), is not the quadratic
+    the exercise asks for: rejected, and said so."""
+    def quartic(t, eps):
+        x = np.asarray(t, dtype=float) / eps
+        return np.where(np.abs(x) <= 1, 15 / 32 * (3 - 10 * x**2 + 7 * x**4), 0.0) / eps
+
+    verdict = check_order4_kernel(quartic)
+    assert not verdict.passed
+    assert "an order-4 kernel, but not the quadratic" in verdict.message, verdict.message

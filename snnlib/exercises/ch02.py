@@ -269,6 +269,12 @@ def check_order4_kernel(candidate: Callable[[np.ndarray, float], np.ndarray]) ->
         if not np.isclose(m2, 0.0, atol=1e-4):
             return (f"an order-2 kernel: second moment m₂ = {m2:.4g}, must be 0 for order 4 "
                     f"(measured error order {_measured_order(candidate):.2f})")
+        inside = np.abs(moment_grid) < 1
+        shape = np.polynomial.polynomial.polyfit(moment_grid[inside] ** 2,
+                                                 values[inside] * eps, 2)
+        if abs(shape[2]) > 1e-6:                    # not a + b x² on the support
+            return ("an order-4 kernel, but not the quadratic a + b x² on [−1, 1] the exercise "
+                    "asks for (a, b from ∫K = 1 and m₂ = 0)")
         return None
 
     hints = (factor, _layout_and_precision, evenness, outside, edge, moments)
