@@ -607,3 +607,14 @@ def test_if_variant_default_is_the_library():
     x = np.array([0.5, 0.5, 2.0, -1.0, -1.5, 0.25, -3.0, 3.75])
     from snnlib.sampling import integrate_and_fire
     assert np.array_equal(_if_variant(x, 1.0, 1.0, 0.0), integrate_and_fire(x, 1.0))
+
+
+def test_alexiewicz_norm_check_names_float32_sums_not_an_off_by_one():
+    """A sum in float32 (or any result off by 10⁻⁷) is a precision slip, not a missing partial
+    sum: the off-by-one hint matched wherever the dropped sum leaves the maximum unchanged."""
+    def float32_sum(x, dt):
+        return float(np.max(np.abs(np.cumsum(np.asarray(x, dtype=np.float32)) * dt)))
+
+    verdict = check_alexiewicz_norm(float32_sum)
+    assert not verdict.passed
+    assert "precision of float32" in verdict.message and "off by one" not in verdict.message
