@@ -369,3 +369,16 @@ def _shift_not_undone(t, labels, t_max, tau0, tau1, alpha):
 def test_first_spike_loss_names_a_shift_not_undone():
     verdict = check_first_spike_loss(_shift_not_undone)
     assert not verdict.passed and "the shift is not undone" in verdict.message, verdict.message
+
+
+def test_first_spike_loss_names_classes_counted_from_the_labels():
+    """K = labels.max() + 1 instead of t.shape[1]: right whenever the batch holds the last class,
+    off by log(3/2) for a silent label where it does not (it passed all six earlier cases)."""
+    def from_labels(t, labels, t_max, tau0, tau1, alpha):
+        return _loss(t, labels, t_max, tau0, tau1, alpha,
+                     silent_cost=lambda t, t_max, a, tau1: (np.log(labels.max() + 1)
+                                                            + a * (np.exp(t_max / tau1) - 1)))
+
+    verdict = check_first_spike_loss(from_labels)
+    assert not verdict.passed
+    assert "not labels.max() + 1" in verdict.message, verdict.message

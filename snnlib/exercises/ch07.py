@@ -129,21 +129,21 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     times), a label that fires exactly at ``t_max``, constants other than the defaults and
     spikes so late that :math:`e^{-t/\tau_0}` underflows, and rows whose spikes lie more than
     :math:`709\,\tau_0` apart, where a shift by the row's latest spike overflows.
+    The last case has no sample of the last class.
 
     Named mistakes: nan or inf from a silent neuron or from late spikes (no shift), a shift by
-    the latest spike, the silent cost's K counted among the outputs that fire, a label index
-    off by one, a silent neuron left out of the softmax (weight 0) instead of entering it as if
-    it fired at t_max, hard-coded constants,
-    a label spike at t_max taken for silent, the sign, the regulariser's derivative without
-    1/τ₁, with α/τ₀, doubled, halved or missing while the loss keeps it, the regulariser in the
-    loss without its −1, with :math:`e^{t_y/\tau_0}`, missing (from the loss or from both), or
-    evaluated at the shifted
-    time (the row's earliest spike subtracted and not added back), the term [k = y]/τ₀
-    missing, the regulariser on every output, the softmax over the batch axis, derivatives of
-    silent neurons or samples, a wrong constant cost of a silent label, logits +t/τ₀, a
-    missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor, the
-    shift of the stable log-sum-exp not undone in the loss, a float32 value inside (agreement
-    to about 7 digits only).
+    the latest spike, the silent cost's K counted among the outputs that fire or taken from the
+    labels (``labels.max() + 1``), a label index off by one, a silent neuron left out of the
+    softmax (weight 0) instead of entering it as if it fired at t_max, hard-coded constants, a
+    label spike at t_max taken for silent, the sign, the regulariser's derivative without 1/τ₁,
+    with α/τ₀, doubled, halved or missing while the loss keeps it, the regulariser in the loss
+    without its −1, with :math:`e^{t_y/\tau_0}`, missing (from the loss or from both), or
+    evaluated at the shifted time (the row's earliest spike subtracted and not added back), the
+    term [k = y]/τ₀ missing, the regulariser on every output, the softmax over the batch axis,
+    derivatives of silent neurons or samples, a wrong constant cost of a silent label, logits
+    +t/τ₀, a missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor,
+    the shift of the stable log-sum-exp not undone in the loss, a float32 value inside
+    (agreement to about 7 digits only).
 
     Examples
     --------
@@ -175,6 +175,9 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
          500.0, 0.5, 6.4, 0.003),
         (np.array([[1.0, inf], [1.0, 400.0], [400.0, 1.0], [400.0, 400.0]]),
          np.array([0, 1, 0, 1]), 500.0, 0.5, 6.4, 0.003),
+        # no sample of the last class, and a silent label: K = t.shape[1], not from the labels
+        (np.array([[inf, 3.0, 5.0], [2.0, 4.0, 6.0], [inf, inf, 7.0]]), np.array([0, 1, 1]),
+         100.0, 0.5, 6.4, 0.003),
     ]
     unscaled = _first_spike_loss_reference
 
@@ -228,6 +231,19 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
             return ("shift by the earliest spike (the row's minimum), not the latest: "
                     "e^(−(t − t_last)/τ₀) overflows when a row's spikes lie more than 709 τ₀ "
                     "apart")
+        return None
+
+    def classes_from_labels(args, got, expected):
+        t, labels, t_max, _, tau1, alpha = args
+        rows = np.arange(len(labels))
+        silent_label = ~np.isfinite(t[rows, labels])
+        k = labels.max() + 1
+        if k == t.shape[1] or not silent_label.any():
+            return None
+        cost = np.log(k) + alpha * np.expm1(t_max / tau1)
+        if _close(got[silent_label, 0], np.full(silent_label.sum(), cost)):
+            return ("K in the silent cost log K + α(…) is the number of output neurons, "
+                    "t.shape[1], not labels.max() + 1: a batch need not contain every class")
         return None
 
     def firing_count(args, got, expected):
@@ -419,7 +435,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return (f"{part} differs from snnlib: largest error {error.max():.3g} relative to each "
                 f"entry's scale (tolerance 1e-10)")
 
-    hints = (latest_shift, firing_count, label_off_by_one, not_finite, silent_as_infinite,
+    hints = (latest_shift, classes_from_labels, firing_count, label_off_by_one, not_finite,
+             silent_as_infinite,
              constants, label_at_t_max, sign, tau1, tau0_for_tau1, shift_kept, regulariser,
              label_term,
              every_output,
