@@ -369,3 +369,53 @@ def test_first_crossing_no_crossing_message_names_only_mistakes_without_crossing
         got = candidate(V0.copy(), I0.copy(), duration.copy(), params)
         assert not (np.isfinite(got) & (V0 < params.threshold)).any()
         assert "Four mistakes" in check_first_crossing(candidate).message
+
+
+def _solution_with(*, transposed=False, whole_interval=False, single=False):
+    """The chapter's solution with one slip: the bisection's branches transposed, the bisection
+    run on [0, duration] (past the peak, where V may fall back), or computed in float32."""
+    def first_crossing(V0, I0, duration, params):
+        tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+        if single:
+            V0, I0, duration = (np.asarray(a, np.float32) for a in (V0, I0, duration))
+        b = ts * I0 / (ts - tm)
+        a = V0 - b
+
+        def V(s):
+            return a * np.exp(-s / tm) + b * np.exp(-s / ts)
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s_star = np.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm)
+        peak_inside = (s_star > 0) & (s_star < duration)
+        lo = np.zeros_like(duration)
+        end = np.where(peak_inside, s_star, duration)
+        crosses = (I0 > V0) & (V(end) >= th)
+        hi = duration.copy() if whole_interval else end
+        for _ in range(100):
+            mid = 0.5 * (lo + hi)
+            below = V(mid) < th
+            if transposed:
+                lo, hi = np.where(below, lo, mid), np.where(below, mid, hi)
+            else:
+                lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        return np.where(V0 >= th, 0.0, np.where(crosses, hi, np.inf))
+    return first_crossing
+
+
+@pytest.mark.parametrize(("slip", "fragment"), [
+    (dict(transposed=True), "does it keep the half with the crossing"),
+    (dict(whole_interval=True), "is the bisection's bracket [0, min(s*, duration)]"),
+    (dict(single=True), "float32"),
+])
+def test_first_crossing_names_bisection_and_precision_slips(slip, fragment):
+    verdict = check_first_crossing(_solution_with(**slip))
+    assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def test_lif_step_names_a_float32_result():
+    def step(V0, I0, s, params):
+        V, I = good_step(V0, I0, s, params)
+        return np.asarray(V, np.float32), np.asarray(I, np.float32)
+
+    verdict = check_lif_step(step)
+    assert not verdict.passed and "float32" in verdict.message, verdict.message

@@ -139,8 +139,16 @@ def _stacked(candidate: Callable) -> Callable:
         out = candidate(*args)
         if not isinstance(out, tuple) or len(out) != 2:
             raise TypeError("must return a pair (V, I)")
-        return np.stack([np.asarray(x, dtype=float) for x in out])
+        return _stack_keeping_precision(out)
     return run
+
+
+def _stack_keeping_precision(parts: Sequence) -> np.ndarray:
+    """Stack a candidate's returned arrays as float64, or as the narrowest float among them
+    (so that a float32 result is named as such, not as a wrong number)."""
+    arrays = [np.asarray(x) for x in parts]
+    narrow = [a.dtype for a in arrays if a.dtype.kind == "f" and a.dtype.itemsize < 8]
+    return np.stack([a.astype(narrow[0] if narrow else float) for a in arrays])
 
 
 def _named(candidate: Callable, verdict: Verdict) -> Verdict:

@@ -318,7 +318,9 @@ def check_first_crossing(
         if got is None:
             raise TypeError("returned None: return an array of crossing times (+inf where "
                             "there is none)")
-        got = np.asarray(got, dtype=float)
+        got = np.asarray(got)
+        if got.dtype.kind != "f":    # a narrower float is kept: its precision is named
+            got = got.astype(float)
         if (got < 0).any():  # before -1 could pass for the sentinel _NONE
             raise ValueError("returned a negative time (−1 for 'no crossing'?): a crossing "
                              "time is s ≥ 0; return +inf where V does not reach ϑ")
@@ -355,6 +357,9 @@ def check_first_crossing(
         at_once = (V0 < p.threshold) & (np.abs(got) <= 1e-9 * np.maximum(duration, 1.0)) \
             & (np.abs(expected) > 1e-6)
         if not at_once.any():
+            return None
+        wrong_elsewhere = (got > 1e-9) & (got != _NONE) & ~np.isclose(got, expected, rtol=1e-6)
+        if wrong_elsewhere.any():   # wrong crossings as well: not the start alone (below)
             return None
         if (V0 - b >= p.threshold)[at_once].all():
             return ("returned s ≈ 0 for a neuron that starts below ϑ, where V0 − b ≥ ϑ: the "
@@ -460,6 +465,20 @@ def check_first_crossing(
                 return message
             return None
         return hint
+
+    def not_a_crossing(args, got, expected):
+        V0, I0, _, p = args
+        V = trajectory(V0, I0, p)
+        rows = np.flatnonzero((got != _NONE) & (expected != _NONE) & (V0 < p.threshold))
+        # below ϑ: neither a crossing nor an unrefined bracket's end (where V ≥ ϑ)
+        far = [i for i in rows if V(got[i], i) < p.threshold - 1e-3]
+        if not far:
+            return None
+        i = far[0]
+        return (f"returned times where V is below ϑ (V = {V(got[i], i):.4g} at s = "
+                f"{got[i]:.4g} ms, neuron {i}): not crossings — is the bisection's bracket "
+                "[0, min(s*, duration)], where V rises, and does it keep the half with the "
+                "crossing (lo = mid where V(mid) < ϑ, else hi = mid)?")
 
     def unrefined(args, got, expected):
         same = (got == _NONE) == (expected == _NONE)
@@ -582,6 +601,6 @@ def check_first_crossing(
         sign_of_b, numerator, slip, none_found,
         grid, variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
                 "closed form with two exponentials", mode="held"),
-        missed_fall, unrefined,
+        missed_fall, not_a_crossing, unrefined,
     )
     return _named(candidate, _compare(run, cases, _reference_first_crossing, hints))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from snnlib.eventprop import spike_jump, sweep_step
-from snnlib.exercises._core import Verdict, _close, _compare
+from snnlib.exercises._core import Verdict, _close, _compare, _stack_keeping_precision
 from snnlib.lif import LIFParams
 
 __all__ = ["check_spike_jump", "check_sweep_step"]
@@ -255,12 +255,12 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     def pair(fn):
         def run(*args):
             out = fn(*args)
+            if isinstance(out, list | np.ndarray) and len(out) == 2:
+                out = tuple(out)                    # a list or a stacked array: fine too
             if not isinstance(out, tuple) or len(out) != 2:
-                raise TypeError("must return a pair (lam_v, lam_i)")
-            arrays = [np.asarray(x) for x in out]   # their dtype kept: float32 is named
-            if not all(a.dtype.kind == "f" for a in arrays):
-                arrays = [a.astype(float) for a in arrays]
-            return np.stack(arrays)
+                raise TypeError(f"the function returned {type(out).__name__}; it must return "
+                                "a pair (lam_v, lam_i)")
+            return _stack_keeping_precision(out)    # a float32 result is named as such
         run.__name__ = getattr(fn, "__name__", "candidate")
         return run
 
@@ -374,7 +374,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
         lam_v, lam_i, gap, neuron = args[:4]
         if _close(got, expected[::-1]):
             return "the pair is returned in the wrong order: (lam_v, lam_i), not (lam_i, lam_v)"
-        if _close(got[1], lam_i) and not _close(lam_i, expected[1]):
+        if _close(got[1], lam_i) and not _close(lam_i, expected[1]) \
+                and _close(got[0], expected[0]):
             return ("λ_I is not carried back over the gap: it decays too, "
                     "λ_I ← (λ_I − Aλ_V)e^{−g/τ_syn} + Aλ_V e^{−g/τ_mem}")
         decayed = _decay(lam_v, lam_i, gap[:, None], p)[0]
