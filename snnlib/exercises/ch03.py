@@ -293,7 +293,8 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     if "different signs" in result.message:  # brentq refused a bracket without a sign change
         return Verdict(result.name, False, result.message.replace(
             " (case ", "; a bracket without a sign change reached the root finder: is the "
-            "bracket test flipped? Brackets are np.sign(g(t_k))·np.sign(g(t_k+1)) < 0 (case "))
+            "bracket test flipped, or are its indices shifted ((t[k−1], t[k]) for (t[k], "
+            "t[k+1]))? Brackets are np.sign(g(t_k))·np.sign(g(t_k+1)) < 0 (case "))
     if "Failed to converge" in result.message:  # brentq's default maxiter at the triple zero
         return Verdict(result.name, False, result.message.replace(
             " (case ", "; Brent's method is slow where g is flat (a triple zero): pass "
