@@ -317,7 +317,7 @@ CATALOGUE = [
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
     (downward_only, "only the downward zeros"),
-    (flipped_bracket_test, "is the bracket test flipped?"),
+    (flipped_bracket_test, "is the bracket test flipped, or are its indices shifted"),
     (bisection_wrong_half, "a bisection that keeps the half without the sign change"),
     (secant_sign_slip(True), "a sign slip in the secant step"),
     (secant_sign_slip(False), "a sign slip in the secant step"),
