@@ -46,6 +46,10 @@ SPIKE_JUMP_MISTAKES = {
         _jump(lv, li, n, dl, vd, p, R, tau=lambda p: p.tau_syn),
     "recurrent term": lambda lv, li, n, dl, vd, p, R:
         one_sample_jump(lv, li, n, dl, vd, p, 0 * R),
+    "the factor 1/V̇⁻ is dropped": lambda lv, li, n, dl, vd, p, R:
+        _jump(lv, li, n, dl, vd, p, R, tau=lambda p: p.tau_mem / vd),
+    "V̇⁻ is squared": lambda lv, li, n, dl, vd, p, R:
+        _jump(lv, li, n, dl, vd, p, R, tau=lambda p: p.tau_mem * vd),
 }
 
 

@@ -122,9 +122,13 @@ def check_spike_jump(candidate: Callable) -> Verdict:
         return None
 
     def time_constant(args, got, expected):
-        lam_v, n, params = args[0], args[2], args[5]
+        lam_v, n, vd, params = args[0], args[2], args[4], args[5]
         bracket = (expected[n] - lam_v[n]) * params.tau_mem
-        for factor, message in ((1.0, "the factor 1/τ_mem is missing"),
+        for factor, message in ((vd / params.tau_mem, "the factor 1/V̇⁻ is dropped: the jump "
+                                                      "is the bracket over τ_mem V̇⁻"),
+                                (1.0 / (params.tau_mem * vd), "V̇⁻ is squared: the factor is "
+                                                              "1/(τ_mem V̇⁻)"),
+                                (1.0, "the factor 1/τ_mem is missing"),
                                 (1.0 / params.tau_syn, "τ_syn in place of τ_mem"),
                                 (params.tau_mem, "τ_mem multiplies the bracket instead of "
                                                  "dividing it: the factor is 1/(τ_mem V̇⁻)")):
