@@ -427,8 +427,9 @@ def check_min_events(candidate: Callable[[np.ndarray, float], np.ndarray]) -> Ve
     The first ten cases are dyadic, so samples on lattice levels (ties) are exact; they include the
     chapter's example where send-on-delta sends three events and two suffice, an integer
     :math:`F_n` (one admissible count), jumps of several :math:`\Delta`, :math:`\Delta = 2`, a
-    start off the lattice of 0, one sample, and a long walk; the last has real-valued samples kept
-    at least :math:`10^{-2}\Delta` off every level, which a float32 result cannot match. Named
+    start off the lattice of 0, one sample, and a long walk; the eleventh has real-valued samples
+    kept at least :math:`10^{-2}\Delta` off every level, which a float32 result cannot match; the
+    last two (dyadic again) need no event, then one (13 cases in all). Named
     mistakes: send-on-delta's own
     path, a least-mass (:math:`\ell^1`) cost, the path of each sample's cheapest state (no
     back-tracking), one state per sample (:math:`\lfloor F_n\rfloor`,
