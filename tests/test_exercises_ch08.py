@@ -170,14 +170,7 @@ def if_floor_everywhere(x, threshold, dt, leak):
 
 def if_float32_input(x, threshold, dt, leak):
     """def-if in float64, but the input is first rounded to float32."""
-    x = np.asarray(x, dtype=np.float32).astype(float)
-    u, out = 0.0, np.zeros_like(x)
-    for n in range(x.size):
-        u = np.exp(-leak * dt) * u + x[n] * dt
-        if abs(u) >= threshold:
-            out[n] = threshold * np.trunc(u / threshold)
-            u -= out[n]
-    return out
+    return if_mod(np.asarray(x, dtype=np.float32).astype(float), threshold, dt, leak)
 
 
 def if_python_mod(x, threshold, dt, leak):
