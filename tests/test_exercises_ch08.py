@@ -520,6 +520,8 @@ CATALOGUE = [
     (_closed_form(pin_b=False), "b_n is not cleared at an integer F_n"),
     (_closed_form(pin_isclose="isclose"), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-3), "the integer pin has a tolerance"),
+    (_closed_form(pin_isclose=1e-9), "the integer pin has a tolerance"),
+    (_closed_form(pin_isclose=1e-12), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-2), "the integer pin has a tolerance"),
     (if_negative_strict, "strict on the negative side"),
     (if_emit_one_remove_trunc, "emits one ±ϑ but removes ϑ·trunc"),

@@ -351,10 +351,10 @@ _LEAKY_CLAMP_MESSAGE = (
 
 #: A pin with a tolerance (np.isclose, or |F − round(F)| < tol): checked before the loop slips,
 #: some of which give the same numbers on the near-integer cases.
-_PIN_TOLERANCES = (1e-8 + 1e-5 * 4, 2e-3, 1e-2)
+_PIN_TOLERANCES = (1e-12, 1e-9, 1e-8 + 1e-5 * 4, 2e-3, 1e-2)
 _PIN_TOLERANCE_MESSAGE = ("the integer pin has a tolerance (np.isclose or |F − round(F)| < tol): "
-                          "F_n = 2.00001 is not an integer, and IF does not fire there "
-                          "(|u| = 0.99999ϑ < ϑ); pin only exact integers, cell == F")
+                          "F_n = 2.00001 or 2 + 2⁻⁴⁰ is not an integer, and IF does not fire "
+                          "there (|u| < ϑ); pin only exact integers, cell == F")
 
 
 #: The catalogue of simulated mistakes and what the check says about each.
@@ -465,8 +465,9 @@ def check_integrate_and_fire(
     a ramp whose running integral passes :math:`3\cdot10^{-8}` to :math:`1.5\cdot10^{-5}` above
     every integer up to 500, catches it). Cases 6–7 start with
     :math:`F_1 \in (0, 1)` and end on a downward move of the cell, so that reading ``b[-1]``
-    before the first event fails; cases 8–9 put :math:`F_2` 10⁻⁵ and 10⁻³ above an integer
-    with the potential just inside the threshold, so that a pin with a tolerance fails.
+    before the first event fails; cases 8–9 and 14 put :math:`F_2` 10⁻⁵, 10⁻³ and
+    :math:`2^{-40}` above an integer with the potential just inside the threshold, so that a
+    pin with any tolerance down to about :math:`10^{-12}` fails.
 
     Examples
     --------
@@ -503,6 +504,7 @@ def check_integrate_and_fire(
         (drive[:120], 0.5, 2.0, 0.05),         # a leak with Δt = 2
         (np.array([1.0, 0.5, 0.5]), 1.0, 1.0, 0.5),  # a tie at ϑ with a leak
         (np.array([1.0 - 2.0**-40, 0.0, 0.5]), 1.0, 1.0, 0.5),  # u = ϑ − 2⁻⁴⁰: no spike
+        (np.array([3.0, -(1.0 - 2.0**-40)]), 1.0, 1.0, 0.0),  # F_2 = 2 + 2⁻⁴⁰: no spike
         # a long ramp: F_3m = m(1 + 3·10⁻⁸) passes just above every integer up to 500, closer
         # than float32 can resolve (and at least 3·10⁻⁸, far beyond float64 rounding)
         (np.full(1500, 1.0 / 3.0 + 1e-8), 1.0, 1.0, 0.0),
