@@ -247,6 +247,18 @@ def _shift_latest(t, labels, t_max, tau0, tau1, alpha):
     return loss, np.where(fired & label_fired[:, None], grad, 0.0)
 
 
+def _log_of_softmax(t, labels, t_max, tau0, tau1, alpha):
+    """Shifts by the earliest spike (the gradient is right) but takes the loss as −log softmax_y,
+    which underflows to 0 when the label trails by more than about 745 τ₀."""
+    loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+    te = np.where(np.isfinite(t), t, t_max)
+    rows = np.arange(len(labels))
+    e = np.exp(-(te - te.min(axis=1, keepdims=True)) / tau0)
+    with np.errstate(divide="ignore"):
+        wrong = -np.log(e[rows, labels] / e.sum(axis=1)) + alpha * np.expm1(te[rows, labels] / tau1)
+    return np.where(np.isfinite(t[rows, labels]), wrong, loss), grad
+
+
 def _k_firing(t, labels, t_max, tau0, tau1, alpha):       # log K with K = outputs that fire
     return _loss(t, labels, t_max, tau0, tau1, alpha, silent_cost=lambda t, t_max, alpha, tau1:
                  np.log(np.isfinite(t).sum(axis=1)) + alpha * np.expm1(t_max / tau1))
@@ -263,6 +275,7 @@ def _label_off_by_one(t, labels, t_max, tau0, tau1, alpha):
 
 @pytest.mark.parametrize(("wrong", "fragment"), [
     (_shift_latest, "shift by the earliest spike (the row's minimum), not the latest"),
+    (_log_of_softmax, "the loss is −log softmax_y"),
     (_k_firing, "not the number that fire"),
     (_log3, "costs the constant log K"),
     (_label_off_by_one, "label index is off by one"),

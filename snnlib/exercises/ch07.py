@@ -132,18 +132,18 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     The last case has no sample of the last class.
 
     Named mistakes: nan or inf from a silent neuron or from late spikes (no shift), a shift by
-    the latest spike, the silent cost's K counted among the outputs that fire or taken from the
-    labels (``labels.max() + 1``), a label index off by one, a silent neuron left out of the
-    softmax (weight 0) instead of entering it as if it fired at t_max, hard-coded constants, a
-    label spike at t_max taken for silent, the sign, the regulariser's derivative without 1/τ₁,
-    with α/τ₀, doubled, halved or missing while the loss keeps it, the regulariser in the loss
-    without its −1, with :math:`e^{t_y/\tau_0}`, missing (from the loss or from both), or
-    evaluated at the shifted time (the row's earliest spike subtracted and not added back), the
-    term [k = y]/τ₀ missing, the regulariser on every output, the softmax over the batch axis,
-    derivatives of silent neurons or samples, a wrong constant cost of a silent label, logits
-    +t/τ₀, a missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor,
-    the shift of the stable log-sum-exp not undone in the loss, a float32 value inside
-    (agreement to about 7 digits only).
+    the latest spike, the loss as −log of an underflowed softmax_y, the silent cost's K counted
+    among the outputs that fire or taken from the labels (``labels.max() + 1``), a label index
+    off by one, a silent neuron left out of the softmax (weight 0) instead of entering it as if
+    it fired at t_max, hard-coded constants, a label spike at t_max taken for silent, the sign,
+    the regulariser's derivative without 1/τ₁, with α/τ₀, doubled, halved or missing while the
+    loss keeps it, the regulariser in the loss without its −1, with :math:`e^{t_y/\tau_0}`,
+    missing (from the loss or from both), or evaluated at the shifted time (the row's earliest
+    spike subtracted and not added back), the term [k = y]/τ₀ missing, the regulariser on every
+    output, the softmax over the batch axis, derivatives of silent neurons or samples, a wrong
+    constant cost of a silent label, logits +t/τ₀, a missing 1/τ₀, underflow hidden by
+    nan_to_num, a gradient off by a constant factor, the shift of the stable log-sum-exp not
+    undone in the loss, a float32 value inside (agreement to about 7 digits only).
 
     Examples
     --------
@@ -231,6 +231,16 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
             return ("shift by the earliest spike (the row's minimum), not the latest: "
                     "e^(−(t − t_last)/τ₀) overflows when a row's spikes lie more than 709 τ₀ "
                     "apart")
+        return None
+
+    def log_of_softmax(args, got, expected):
+        bad = ~np.isfinite(got[:, 0])
+        if bad.any() and np.all(got[bad, 0] == np.inf) and np.isfinite(got[:, 1:]).all() \
+                and _close(got[~bad], expected[~bad]) and _close(got[:, 1:], expected[:, 1:]):
+            return ("the loss is −log softmax_y, and softmax_y underflows to 0 (−log 0 = inf) "
+                    "when the label's spike trails the row's earliest by more than about "
+                    "745 τ₀; keep it in log form, (t_y − m)/τ₀ + log Σ_k e^(−(t_k − m)/τ₀) "
+                    "with m the earliest spike")
         return None
 
     def classes_from_labels(args, got, expected):
@@ -435,8 +445,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return (f"{part} differs from snnlib: largest error {error.max():.3g} relative to each "
                 f"entry's scale (tolerance 1e-10)")
 
-    hints = (latest_shift, classes_from_labels, firing_count, label_off_by_one, not_finite,
-             silent_as_infinite,
+    hints = (log_of_softmax, latest_shift, classes_from_labels, firing_count, label_off_by_one,
+             not_finite, silent_as_infinite,
              constants, label_at_t_max, sign, tau1, tau0_for_tau1, shift_kept, regulariser,
              label_term,
              every_output,
