@@ -59,6 +59,7 @@ __all__ = [
     "forward",
     "forward_on_grid",
     "layer_traces",
+    "peak_potential",
 ]
 
 #: Iterations allowed per crossing (Halley converges cubically: a handful suffice).
@@ -661,6 +662,63 @@ def _forward(
         layers.append((spikes, currents))
         times, ids = spikes
     return layers
+
+
+def peak_potential(
+    V0: object, I0: object, duration: object, params: LIFParams, *, include_end: bool = True
+) -> np.ndarray:
+    r"""The largest membrane potential over intervals without events, in closed form.
+
+    After an event with state :math:`(V_0, I_0)`, and until the next one,
+
+    .. math::
+
+        V(s) = a\,e^{-s/\tau_\mathrm{mem}} + b\,e^{-s/\tau_\mathrm{syn}}, \qquad
+        b = \frac{\tau_\mathrm{syn}}{\tau_\mathrm{syn} - \tau_\mathrm{mem}}\,I_0,\quad
+        a = V_0 - b,
+
+    which has at most one stationary point :math:`s^*` (chapter 4, prop-bracketing). So the
+    largest value on :math:`[0, d]` is the largest of :math:`V(0)`, :math:`V(s^*)` if
+    :math:`0 < s^* < d`, and :math:`V(d)`. With ``include_end=False``, :math:`V(d)` is left
+    out: for a neuron that fires at the end of its interval, V reaches ϑ there, and the
+    result says whether it reached ϑ anywhere before.
+
+    Parameters
+    ----------
+    V0, I0, duration : array_like
+        State just after the event, and the time to the next one (≥ 0); broadcast together.
+    params : LIFParams
+    include_end : bool
+        Whether :math:`V(d)` counts.
+
+    Returns
+    -------
+    ndarray
+        The largest value, shaped like the broadcast inputs.
+
+    Examples
+    --------
+    >>> p = LIFParams(tau_mem=10.0, tau_syn=5.0, threshold=1.0)
+    >>> float(peak_potential(0.0, 2.0, 100.0, p))  # the peak of 2κ, at s* = 10 ln 2 ms
+    0.5
+    """
+    if not isinstance(params, LIFParams):
+        raise TypeError(f"params must be LIFParams, got {type(params).__name__}")
+    V0 = check_finite_array(V0, "V0")
+    I0 = check_finite_array(I0, "I0")
+    duration = check_finite_array(duration, "duration")
+    if np.any(duration < 0):
+        raise ValueError("duration must be non-negative (the time to the next event)")
+    shape = np.broadcast_shapes(V0.shape, I0.shape, duration.shape)
+    V0, I0, duration = (np.broadcast_to(x, shape).ravel() for x in (V0, I0, duration))
+    a, b = _coefficients(V0, I0, params)
+    s_star = _extremum(a, b, params)
+    inside = (s_star > 0) & (s_star < duration)
+    peak = np.where(inside, _voltage(a, b, np.where(inside, s_star, 0.0), params), V0)
+    peak = np.maximum(peak, V0)
+    if include_end:
+        peak = np.maximum(peak, _voltage(a, b, duration, params))
+    return peak.reshape(shape)
 
 
 def first_spike_times(spikes: Spikes, n_neurons: int, after: float = 0.0) -> np.ndarray:

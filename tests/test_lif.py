@@ -12,6 +12,7 @@ from snnlib.lif import (
     forward,
     forward_on_grid,
     layer_traces,
+    peak_potential,
 )
 
 P = LIFParams(tau_mem=20.0, tau_syn=5.0, threshold=1.0)
@@ -458,3 +459,47 @@ def test_superposition_reaches_threshold_at_every_spike():
         np.testing.assert_allclose(v_before, P.threshold, rtol=0, atol=1e-12)
         n_spikes += t_k.size
     assert n_spikes == 41
+
+
+def test_peak_potential_matches_a_dense_grid():
+    rng = np.random.default_rng(5)
+    V0, I0 = rng.uniform(-1, 1.5, 200), rng.uniform(-3, 3, 200)
+    d = rng.uniform(0, 40, 200)
+    s = np.linspace(0, 1, 20001)[:, None] * d
+    a, b = V0 - 5 / (5 - 20) * I0, 5 / (5 - 20) * I0
+    V = a * np.exp(-s / 20) + b * np.exp(-s / 5)
+    got = peak_potential(V0, I0, d, P)
+    assert np.all(got >= V.max(axis=0) - 1e-12)
+    assert np.all(got - V.max(axis=0) < 1e-6)  # the grid's step is at most 2 µs
+    inner = peak_potential(V0, I0, d, P, include_end=False)
+    assert np.all(inner <= got)
+    np.testing.assert_array_equal(inner, np.maximum(V0, np.where(V.argmax(axis=0) ==
+                                                                 s.shape[0] - 1, V0, got)))
+
+
+def test_peak_potential_catches_a_dropped_grazing_spike_that_a_grid_misses():
+    """One input spike just above the critical weight: V stays above ϑ for well under 5 µs.
+    Without its spike, the closed-form maximum exceeds ϑ; a 5 µs grid stays below it."""
+    s_star = np.log(4.0) / 0.15
+    w = 1.0 / psp(s_star, P) * (1 + 1e-9)
+    (layer,) = forward([np.array([[w]])], np.array([[0.0]]), np.array([[0]]), P, 60.0)
+    assert np.isfinite(layer.times[0]).sum() == 1  # the event loop finds it
+    no_spike = Spikes(np.full((1, 1), np.inf), np.zeros((1, 1), int))
+    V0, I0 = layer_traces(np.array([[w]]), Spikes(np.zeros((1, 1)), np.zeros((1, 1), int)),
+                          no_spike, P, np.array([0.0]))
+    assert peak_potential(V0[0, 0, 0], I0[0, 0, 0], 60.0, P) > 1.0
+    V_grid, _ = layer_traces(np.array([[w]]), Spikes(np.zeros((1, 1)), np.zeros((1, 1), int)),
+                             no_spike, P, np.linspace(0.0, 60.0, 12001))
+    assert V_grid.max() < 1.0
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"duration": -1.0}, ValueError, "duration must be non-negative"),
+    ({"V0": np.nan}, ValueError, "V0 must be finite"),
+    ({"I0": "x"}, TypeError, "I0 must be an array"),
+    ({"params": 1.0}, TypeError, "params must be LIFParams"),
+])
+def test_peak_potential_bad_input(kwargs, error, match):
+    args = {"V0": 0.0, "I0": 1.0, "duration": 1.0, "params": P} | kwargs
+    with pytest.raises(error, match=match):
+        peak_potential(**args)
