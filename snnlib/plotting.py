@@ -683,10 +683,14 @@ def plot_lif_network(
     params: LIFParams,
     t_max: float,
     axes: np.ndarray | None = None,
+    output_colours: Sequence[str] | None = None,
 ) -> np.ndarray:
     """Top: raster of the inputs and of every layer (sample 0). Bottom: the output layer's
     membrane potentials with the threshold and × at the exact crossings, one colour per
     output neuron (none of the raster's layer colours; a legend names up to ten).
+
+    ``output_colours`` gives output j the colour ``output_colours[j]`` (say, its class's
+    colour); the raster's layers are then drawn in greys, so that no colour means two things.
 
     Examples
     --------
@@ -706,7 +710,8 @@ def plot_lif_network(
     for k, ((times, ids), size) in enumerate(zip(rasters, sizes, strict=True)):
         real = np.isfinite(times[0])
         label = "input" if k == 0 else f"layer {k}"
-        top.plot(times[0, real], offset + ids[0, real], "|", markersize=8, color=f"C{k}",
+        colour = f"C{k}" if output_colours is None else str(0.6 - 0.4 * k / len(sizes))
+        top.plot(times[0, real], offset + ids[0, real], "|", markersize=8, color=colour,
                  label=label)
         offset += size + 1
     top.set_ylabel("neuron (stacked by layer)")
@@ -717,7 +722,8 @@ def plot_lif_network(
     V, _ = layer_traces(weights[-1], Spikes(below.times[:1], below.ids[:1]),
                         Spikes(layers[-1].times[:1], layers[-1].ids[:1]), params, t)
     for j in range(V.shape[2]):
-        colour = f"C{(len(rasters) + j) % 10}"  # after the raster's layer colours
+        colour = (f"C{(len(rasters) + j) % 10}" if output_colours is None  # after the rasters'
+                  else output_colours[j])
         bottom.plot(t, V[0, :, j], color=colour, lw=1.2, label=f"output {j}")
         own = layers[-1].times[0][(layers[-1].ids[0] == j) & np.isfinite(layers[-1].times[0])]
         bottom.plot(own, np.full(own.size, params.threshold), "x", color=colour, ms=8)

@@ -524,8 +524,9 @@ def yinyang_decision_explorer(
     network's decision regions (computed once, ``resolution`` × ``resolution``) with the point
     marked; its title gives the point's class (:func:`~snnlib.datasets.yin_yang_class`), the
     network's answer and the lead of the first output spike over the second. Right, the
-    rasters and the output membranes of :func:`~snnlib.plotting.plot_lif_network`, with a
-    legend for the outputs. 49 frames (the saved state of 64 exceeds the budget).
+    rasters and the output membranes of :func:`~snnlib.plotting.plot_lif_network`, output j
+    in the colour of class j, with a legend for the outputs. 49 frames (the saved state of 64
+    exceeds the budget).
 
     Examples
     --------
@@ -570,7 +571,8 @@ def yinyang_decision_explorer(
         ax.set_title(f"point of class {label}; first spike: {said}{lead_text}",
                      fontsize="medium")
         axes = right.subplots(2, 1, sharex=True, height_ratios=(1.2, 1.0))
-        plot_lif_network(weights, Spikes(times, ids), params, t_max, axes=axes)
+        plot_lif_network(weights, Spikes(times, ids), params, t_max, axes=axes,
+                         output_colours=colours)
         traces = [line for line in axes[1].get_lines() if line.get_linestyle() == "-"]
         for j, line in enumerate(traces[: weights[-1].shape[1]]):
             line.set_label(f"output {j}")
