@@ -201,7 +201,9 @@ def bump(center: float = 0.0, width: float = 1.0, height: float = 1.0) -> TestFu
     :math:`(-1, 1)` and has :math:`\psi(0) = 1`. Its derivatives are
     :math:`\psi^{(n)}(x) = p_n(x)\,\psi(x)/(1 - x^2)^{2n}` with polynomials :math:`p_n`
     from an exact recursion, so :math:`\varphi^{(n)} = h\,w^{-n}\psi^{(n)}` is available
-    for every :math:`n`.
+    for every :math:`n`. Evaluated in floating point, :math:`p_n` cancels near the edge: relative
+    to :math:`\max|\psi^{(n)}|` the error is below :math:`10^{-11}` for :math:`n \le 6`, about
+    :math:`10^{-9}` at :math:`n = 8` and :math:`10^{-3}` at :math:`n = 12`.
 
     Parameters
     ----------
