@@ -522,6 +522,7 @@ CATALOGUE = [
     (_closed_form(pin_isclose=1e-3), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-9), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-12), "the integer pin has a tolerance"),
+    (_closed_form(pin_isclose=1e-13), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-2), "the integer pin has a tolerance"),
     (if_negative_strict, "strict on the negative side"),
     (if_emit_one_remove_trunc, "emits one ±ϑ but removes ϑ·trunc"),
@@ -613,3 +614,19 @@ def test_alexiewicz_norm_check_names_float32_sums_not_an_off_by_one():
     verdict = check_alexiewicz_norm(float32_sum)
     assert not verdict.passed
     assert "precision of float32" in verdict.message and "off by one" not in verdict.message
+
+
+@pytest.mark.parametrize("decimals", [6, 9, 12, 13])
+def test_integrate_and_fire_fails_a_closed_form_that_rounds_the_running_integral(decimals):
+    """Rounding F to a few decimals before the clamp pins every near-integer F: the near-ties
+    of cases 14 (2 + 2⁻⁴⁵) and 15 (2 − 2⁻³⁰) catch it."""
+    exact = _closed_form()
+
+    def rounded(x, threshold, dt, leak):
+        if leak > 0:
+            return exact(x, threshold, dt, leak)
+        F = np.round(np.cumsum(x) * dt / threshold, decimals)
+        return exact(F * threshold / dt - np.concatenate([[0.0], F[:-1] * threshold / dt]),
+                     threshold, dt, leak)
+
+    assert not check_integrate_and_fire(rounded).passed

@@ -28,9 +28,11 @@ def check_alexiewicz_norm(candidate: Callable[[np.ndarray, float], float]) -> Ve
 
     The cases include ones whose largest partial integral is the last one, and one whose
     largest is the first (an off-by-one that drops either fails), and values on the grid
-    :math:`\tfrac12\mathbb{Z}`; on the first case
-    every named mistake but one gives a different number (the smallest :math:`|P_n|` equals
-    the largest :math:`P_n` there, and a probe tells them apart). Named mistakes: a
+    :math:`\tfrac12\mathbb{Z}`. On the first case most named mistakes give distinct values;
+    where two coincide (the largest :math:`P_n` and the smallest :math:`|P_n|`: 0.5; tail sums
+    and the interval form: 3.25) a probe tells them apart, and the last :math:`|P_N|` alone and
+    a dropped first partial sum give the right 2.75 there and fail on later cases. Named
+    mistakes: a
     missing :math:`\Delta t`, a missing :math:`|\cdot|`, partial means instead of partial sums
     (told apart from a dropped partial sum by a probe on a constant input), a dropped first or
     last partial sum, tail sums :math:`\sum_{k \ge n}`, the interval form
@@ -351,9 +353,9 @@ _LEAKY_CLAMP_MESSAGE = (
 
 #: A pin with a tolerance (np.isclose, or |F − round(F)| < tol): checked before the loop slips,
 #: some of which give the same numbers on the near-integer cases.
-_PIN_TOLERANCES = (1e-12, 1e-9, 1e-8 + 1e-5 * 4, 2e-3, 1e-2)
+_PIN_TOLERANCES = (1e-13, 1e-12, 1e-9, 1e-8 + 1e-5 * 4, 2e-3, 1e-2)
 _PIN_TOLERANCE_MESSAGE = ("the integer pin has a tolerance (np.isclose or |F − round(F)| < tol): "
-                          "F_n = 2.00001 or 2 + 2⁻⁴⁰ is not an integer, and IF does not fire "
+                          "F_n = 2.00001 or 2 + 2⁻⁴⁵ is not an integer, and IF does not fire "
                           "there (|u| < ϑ); pin only exact integers, cell == F")
 
 
@@ -466,8 +468,9 @@ def check_integrate_and_fire(
     every integer up to 500, catches it). Cases 6–7 start with
     :math:`F_1 \in (0, 1)` and end on a downward move of the cell, so that reading ``b[-1]``
     before the first event fails; cases 8–9 and 14 put :math:`F_2` 10⁻⁵, 10⁻³ and
-    :math:`2^{-40}` above an integer with the potential just inside the threshold, so that a
-    pin with any tolerance down to about :math:`10^{-12}` fails.
+    :math:`2^{-45}` above an integer with the potential just inside the threshold, and case 15
+    puts it :math:`2^{-30}` below one, so that a pin with any tolerance down to about
+    :math:`3\cdot10^{-14}` fails (and so does F rounded to 13 decimals or fewer).
 
     Examples
     --------
@@ -504,7 +507,8 @@ def check_integrate_and_fire(
         (drive[:120], 0.5, 2.0, 0.05),         # a leak with Δt = 2
         (np.array([1.0, 0.5, 0.5]), 1.0, 1.0, 0.5),  # a tie at ϑ with a leak
         (np.array([1.0 - 2.0**-40, 0.0, 0.5]), 1.0, 1.0, 0.5),  # u = ϑ − 2⁻⁴⁰: no spike
-        (np.array([3.0, -(1.0 - 2.0**-40)]), 1.0, 1.0, 0.0),  # F_2 = 2 + 2⁻⁴⁰: no spike
+        (np.array([3.0, -(1.0 - 2.0**-45)]), 1.0, 1.0, 0.0),  # F_2 = 2 + 2⁻⁴⁵: no spike
+        (np.array([0.5, 1.5 - 2.0**-30]), 1.0, 1.0, 0.0),  # F_2 = 2 − 2⁻³⁰: one unit, not two
         # a long ramp: F_3m = m(1 + 3·10⁻⁸) passes just above every integer up to 500, closer
         # than float32 can resolve (and at least 3·10⁻⁸, far beyond float64 rounding)
         (np.full(1500, 1.0 / 3.0 + 1e-8), 1.0, 1.0, 0.0),
