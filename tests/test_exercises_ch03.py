@@ -290,6 +290,20 @@ def bisection_steps(steps):
     return zeros
 
 
+def signbit_changes(g, t):
+    """The idiom np.diff(np.signbit(v)): −0.0 and +0.0 count as opposite signs, so a zero that
+    only touches 0 at g = +0.0 from below (or −0.0 from above) is returned, twice."""
+    v = g(t)
+    zeros = []
+    for k in np.flatnonzero(np.diff(np.signbit(v))):
+        if v[k] == 0 or v[k + 1] == 0:
+            zeros.append(t[k] if v[k] == 0 else t[k + 1])
+        else:
+            zeros.append(brentq(g, t[k], t[k + 1], xtol=1e-15, maxiter=500))
+    zeros = np.array(zeros)
+    return np.sort(zeros[(zeros > t[0]) & (zeros < t[-1])])
+
+
 TOO_FEW = "too few bisection steps / not refined to machine precision"
 
 CATALOGUE = [
@@ -319,6 +333,7 @@ CATALOGUE = [
     (downward_only, "only the downward zeros"),
     (flipped_bracket_test, "is the bracket test flipped, or are its indices shifted"),
     (bisection_wrong_half, "a bisection that keeps the half without the sign change"),
+    (signbit_changes, "only touches 0"),
     (secant_sign_slip(True), "a sign slip in the secant step"),
     (secant_sign_slip(False), "a sign slip in the secant step"),
     *[(bisection_steps(n), TOO_FEW) for n in (10, 20, 25, 28, 30, 32, 35, 38, 40, 42, 43)],

@@ -30,7 +30,8 @@ _UNIT = np.linspace(0.0, 1.0, 11)
 
 def _cases() -> list[tuple[Callable, np.ndarray]]:
     """Upward and downward zeros, zeros on grid points (ties: g(t_k) = 0 exactly), zeros
-    that only touch 0 on a grid point (from below and from above), zeros at both ends of the
+    that only touch 0 on a grid point (from below and from above, with g = −0.0 and +0.0
+    there: a sign-bit test tells the two zeros apart), zeros at both ends of the
     grid, a triple zero, zeros in the first and last grid intervals, zeros on t[1] and t[-2],
     a g so small (10⁻²⁰⁰) that the product of two of its values underflows to 0, and a zero at
     t[0] alone (a neighbour test that reads s[−1] at k = 0 wraps around to the last sample)."""
@@ -48,6 +49,10 @@ def _cases() -> list[tuple[Callable, np.ndarray]]:
         (lambda t: 1e-200 * (t - t2) * (t - 0.55), _UNIT.copy()),      # products underflow
         (lambda t: t * (t - 0.55), _UNIT.copy()),                      # g(t[0]) = 0 only there
         (lambda t: (t - 1.0) ** 2 * (2.5 - t), np.linspace(0.0, 4.0, 101)),  # touches from above
+        # the same touches with the other signed zero: g(1) = +0.0 below, −0.0 above (a test of
+        # sign bits, np.signbit, sees a change at each)
+        (lambda t: (t - 1.0) ** 2 * (t - 2.5) + 0.0, np.linspace(0.0, 4.0, 101)),
+        (lambda t: (1.0 - t) * (t - 1.0) * (t - 2.5), np.linspace(0.0, 4.0, 101)),
     ]
 
 
@@ -238,10 +243,11 @@ def check_find_zeros(candidate: Callable) -> Verdict:
     values can underflow to 0).
     Two or more consecutive grid points where :math:`g = 0` are below the grid's resolution
     and out of contract (snnlib returns none of them); no case has such a run.
-    The twelve cases include zeros on grid points (on t[1] and t[-2] too), zeros that only
-    touch 0 (from below and from above: a bracket test on ``g > 0`` treats g(t_k) = 0 as one
-    sign), zeros at the ends of the grid, a triple zero off the grid, zeros in the first
-    and last grid intervals, and a g of size 10⁻²⁰⁰ whose products of values underflow to 0.
+    The fourteen cases include zeros on grid points (on t[1] and t[-2] too), zeros that only
+    touch 0 (from below and from above, each at g = +0.0 and at −0.0: a bracket test on
+    ``g > 0`` treats g(t_k) = 0 as one sign, a test of ``np.signbit`` tells −0.0 from +0.0),
+    zeros at the ends of the grid, a triple zero off the grid, zeros in the first and last
+    grid intervals, and a g of size 10⁻²⁰⁰ whose products of values underflow to 0.
     Each zero must agree with snnlib to
     ``ULPS`` = 16 rounding units of the grid's scale, :math:`16\,\epsilon\max(1, \max|t|)`:
     bisection to the float limit errs by at most 1 unit and ``brentq`` with ``xtol=1e-15`` by
