@@ -290,7 +290,8 @@ def _refine(
         d1 = a1 * em + b1 * es
         below = g < 0
         lo, hi = np.where(below, s, lo), np.where(below, hi, s)
-        step = s - 2 * g * d1 / (2 * d1 * d1 - g * (a2 * em + b2 * es))
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 at a grazing touch: bisect
+            step = s - 2 * g * d1 / (2 * d1 * d1 - g * (a2 * em + b2 * es))
         s_new = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
         # an element stops at its own convergence, whatever else is in the batch
         done |= np.abs(g) <= g_tol

@@ -630,3 +630,20 @@ def test_integrate_and_fire_fails_a_closed_form_that_rounds_the_running_integral
                      threshold, dt, leak)
 
     assert not check_integrate_and_fire(rounded).passed
+
+
+
+@pytest.mark.parametrize("slack", [1e-10, 5e-10, 1e-6])
+def test_integrate_and_fire_fails_a_tolerance_in_the_amplitude_only(slack):
+    """The threshold test exact, the amplitude ϑ·trunc(u/ϑ + ε): at u = 2ϑ − 2⁻³⁶ it emits two
+    units where IF emits one (it passed every case before the thirty-first reading)."""
+    def my_if(x, threshold, dt, leak):
+        u, out = 0.0, np.zeros_like(x)
+        for n in range(x.size):
+            u = np.exp(-leak * dt) * u + x[n] * dt
+            if abs(u) >= threshold:
+                out[n] = threshold * np.trunc(u / threshold + np.sign(u) * slack)
+                u -= out[n]
+        return out
+
+    assert not check_integrate_and_fire(my_if).passed

@@ -250,14 +250,24 @@ def _first_crossing_cases() -> list[tuple]:
         # the interval ends (V(duration) < ϑ), or peaks after the interval ends
         (np.zeros(6), w_star * np.array([1.0 + 1e-6, 1.05, 1.5, 3.0, 1.5, 0.99]),
          np.array([30.0, 30.0, 30.0, 30.0, 3.0, 30.0]), p),
-        # grazing crossings: w*(1 + x) stays above ϑ for 2·0.0141·√(x/10⁻⁶) ms only
-        # (8.9e-4 ms at x = 10⁻⁹, 8.9e-5 ms at 10⁻¹¹), next to one wide up-and-down crossing:
-        # a grid coarser than that steps over the window and reports no crossing (five
-        # durations, so that no one grid spacing hits every window by luck)
-        (np.zeros(8), w_star * np.array([1.0 + 1e-9, 1.0 + 1e-9] + [1.0 + 1e-11] * 5 + [1.5]),
-         np.array([30.0, 17.3, 30.0, 23.7, 41.3, 17.9, 35.1, 30.0]), p),
+        _grazing_set(w_star, p),
     ]
     return cases
+
+
+def _grazing_set(w_star: float, p: LIFParams) -> tuple:
+    """Seven grazing crossings, w*(1 + 10⁻¹⁰), above ϑ for 2·0.0141·√(10⁻¹⁰/10⁻⁶) = 2.8·10⁻⁴
+    ms only, next to one wide up-and-down crossing (1.5w*): a grid coarser than that window
+    steps over it and reports no crossing. Each state is the one reached s₀ = 2·frac(kφ) ms
+    after the input (φ the golden ratio), so the peaks, at s* − s₀, fall at unrelated times
+    that no round grid step (1 µs, 2 µs, …) hits in every case; the five durations vary the
+    grid too. (At 10⁻¹¹ such a shifted start is too ill-conditioned for the 10⁻¹⁰ tolerance.)"""
+    s0 = 2.0 * (np.arange(1, 9) * (1 + 5**0.5) / 2 % 1.0)
+    w = w_star * np.array([1.0 + 1e-10] * 7 + [1.5])
+    tm, ts = p.tau_mem, p.tau_syn
+    V0 = w * ts / (ts - tm) * (np.exp(-s0 / ts) - np.exp(-s0 / tm))
+    return (V0, w * np.exp(-s0 / ts),
+            np.array([30.0, 17.3, 30.0, 23.7, 41.3, 17.9, 35.1, 30.0]), p)
 
 
 def check_first_crossing(
@@ -273,9 +283,9 @@ def check_first_crossing(
     (``snnlib.lif._next_crossing``: the bracket of prop-bracketing, then Halley's method).
     The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
     within the interval, a peak beyond the interval's end, and two sets of time constants
-    (τ_syn < τ_mem and τ_syn > τ_mem), and grazing crossings from rest at w*(1 + 10⁻⁹) and
-    w*(1 + 10⁻¹¹), above ϑ for 8.9·10⁻⁴ and 8.9·10⁻⁵ ms only: a grid search needs a step
-    below that (over 3·10⁵ points on 30 ms) to see them. Names these mistakes: a grid
+    (τ_syn < τ_mem and τ_syn > τ_mem), and grazing crossings at w*(1 + 10⁻¹⁰), above ϑ for
+    2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search needs a step below that
+    window (over 10⁵ points on 30 ms) to see them. Names these mistakes: a grid
     search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
     or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
     ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing

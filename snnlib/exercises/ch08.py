@@ -470,7 +470,10 @@ def check_integrate_and_fire(
     before the first event fails; cases 8–9 and 14 put :math:`F_2` 10⁻⁵, 10⁻³ and
     :math:`2^{-45}` above an integer with the potential just inside the threshold, and case 15
     puts it :math:`2^{-30}` below one, so that a pin with any tolerance down to about
-    :math:`3\cdot10^{-14}` fails (and so does F rounded to 13 decimals or fewer).
+    :math:`3\cdot10^{-14}` fails (and so does F rounded to 13 decimals or fewer); case 16
+    puts u at :math:`2\vartheta - 2^{-36}`, so that a tolerance in the amplitude,
+    :math:`\vartheta\,\mathrm{trunc}(u/\vartheta + \epsilon)`, fails from about
+    :math:`10^{-11}` on.
 
     Examples
     --------
@@ -509,6 +512,7 @@ def check_integrate_and_fire(
         (np.array([1.0 - 2.0**-40, 0.0, 0.5]), 1.0, 1.0, 0.5),  # u = ϑ − 2⁻⁴⁰: no spike
         (np.array([3.0, -(1.0 - 2.0**-45)]), 1.0, 1.0, 0.0),  # F_2 = 2 + 2⁻⁴⁵: no spike
         (np.array([0.5, 1.5 - 2.0**-30]), 1.0, 1.0, 0.0),  # F_2 = 2 − 2⁻³⁰: one unit, not two
+        (np.array([2.0 - 2.0**-36]), 1.0, 1.0, 0.0),  # u = 2ϑ − 2⁻³⁶: one unit, not two
         # a long ramp: F_3m = m(1 + 3·10⁻⁸) passes just above every integer up to 500, closer
         # than float32 can resolve (and at least 3·10⁻⁸, far beyond float64 rounding)
         (np.full(1500, 1.0 / 3.0 + 1e-8), 1.0, 1.0, 0.0),
