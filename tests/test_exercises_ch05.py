@@ -478,10 +478,23 @@ def sweep_sum_to_K(problem, xs, p, h):
     (_slip("terminal_l_p"), "h·l_p(x_K) is added to the gradient"),
     (_slip("terminal_l_both"), "the running loss is taken at k = K too"),
     (sweep_sum_to_K, "L_h's running sum runs over k < K"),
-    (_slip("phi_p_state"), "φ_p taken at x_{K−1}"),
+    (_slip("phi_p_state"), "φ_p taken at an earlier state than x_K"),
     (_slip("F_x_next"), "F_x taken at x_{k+1} while F_p stays at x_k"),
 ])
 def test_backward_sweep_names_end_of_sum_slips(wrong, fragment):
     verdict = check_backward_sweep(wrong)
     assert not verdict.passed
     assert fragment in verdict.message, verdict.message
+
+
+def test_backward_sweep_does_not_name_phi_p_at_x_K_minus_1_for_phi_p_at_x_0():
+    """Case 2 has K = 1, where x_(K−1) is x_0: the verdict names an earlier state, not
+    x_(K−1) alone, so that φ_p taken at x_0 is not misnamed."""
+    def phi_p_at_x0(problem, xs, p, h):
+        grad = _slip("phi_p")(problem, xs, p, h)
+        return grad if problem.phi_p is None else grad + problem.phi_p(xs[0], p)
+
+    for wrong in (phi_p_at_x0, _slip("phi_p_state")):
+        verdict = check_backward_sweep(wrong)
+        assert not verdict.passed
+        assert "φ_p taken at an earlier state than x_K" in verdict.message, verdict.message
