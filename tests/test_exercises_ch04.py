@@ -34,6 +34,7 @@ WRONG_STEPS = {
         + p.tau_mem * I0 / (p.tau_mem - p.tau_syn) * np.exp(-s / p.tau_mem),
         I0 * np.exp(-s / p.tau_syn)),
     "must be V0": lambda V0, I0, s, p: (V0 + 1.0, I0),
+    "one time s[0] for every neuron": lambda V0, I0, s, p: good_step(V0, I0, s[0], p),
     "pair (V, I)": lambda V0, I0, s, p: V0,
     "sign of b": step_with_b(lambda p: -1.0),
     "numerator": step_with_b(lambda p: p.tau_mem / p.tau_syn),
@@ -452,3 +453,12 @@ def test_first_crossing_fails_round_grid_steps(h):
     verdict = check_first_crossing(fixed_step_crossing(h))
     assert not verdict.passed
     assert "grid search" in verdict.message, verdict.message
+
+
+def test_first_crossing_names_the_duration_returned_for_no_crossing():
+    def first_crossing(V0, I0, duration, params):
+        s = brentq_crossing(V0, I0, duration, params)
+        return np.where(np.isinf(s), duration, s)
+
+    verdict = check_first_crossing(first_crossing)
+    assert not verdict.passed and "return np.inf" in verdict.message, verdict.message

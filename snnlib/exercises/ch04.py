@@ -59,7 +59,8 @@ def check_lif_step(
     current that decays with the wrong time constant; V driven by a current held at I0;
     swapped time constants (everywhere, or only in the exponents); the sign of b flipped;
     τ_mem in b's numerator; the factor τ_syn of b dropped, or b = I0; exp(−s·τ) for
-    exp(−s/τ); one Euler step instead of the exact solution; ``math.exp`` on arrays.
+    exp(−s/τ); one Euler step instead of the exact solution; one time s[0] or s[−1] for every
+    neuron; ``math.exp`` on arrays.
 
     Examples
     --------
@@ -80,6 +81,16 @@ def check_lif_step(
     def start(args, got, expected):
         if np.all(args[2] == 0) and not _close(got[0], args[0]):
             return "at s = 0 the membrane potential must be V0"
+        return None
+
+    def one_time(args, got, expected):
+        V0, I0, s, p = args
+        for k, name in ((0, "s[0]"), (-1, "s[-1]")):
+            same = np.full_like(s, s[k])
+            if s.size > 1 and _close(got[0], _closed_form(V0, I0, same, p.tau_mem, p.tau_syn)) \
+                    and _close(got[1], I0 * np.exp(-same / p.tau_syn)):
+                return (f"one time {name} for every neuron (a broadcasting slip): each neuron "
+                        "advances by its own s")
         return None
 
     def current(args, got, expected):
@@ -109,7 +120,7 @@ def check_lif_step(
         return p.tau_syn * I0 / (p.tau_syn - p.tau_mem)
 
     hints = (
-        pair_swapped,
+        pair_swapped, one_time,
         variant(lambda V0, I0, s, p: V0 * np.exp(-s / p.tau_mem) + b_of(I0, p) * np.exp(
             -s / p.tau_syn), "a = V0 instead of V0 − b: then V(0) = V0 + b, not V0"),
         variant(lambda V0, I0, s, p: (V0 - b_of(I0, p)) * np.exp(-s / p.tau_mem),
@@ -300,7 +311,7 @@ def check_first_crossing(
     V0·exp(−s/τ_mem), a = V0, or the b-term dropped throughout with rising judged by the
     slope of a·exp(−s/τ_mem): the four give the same answers here; where b = I0, the
     swapped exponents or exp(−s·τ) also find none, one probe state per slip on which it does
-    find a crossing names it); a crossing located but not refined; NaN or None for "no
+    find a crossing names it); a crossing located but not refined; NaN, None or the duration for "no
     crossing"; ``math.exp`` on arrays. Not caught: ``V(hi) > ϑ`` for ``V(hi) ≥ ϑ`` in the
     crossing test, which differs only where V touches ϑ exactly at the peak or the interval's
     end — a tie that rounding does not let a case pin down.
@@ -419,6 +430,15 @@ def check_first_crossing(
                 return (f"{clip}, each neuron's own: a bracket clipped nowhere, or clipped at "
                         "one duration for every neuron (a broadcasting slip), gives this answer")
             return named or clip
+        return None
+
+    def duration_for_none(args, got, expected):
+        duration = args[2]
+        none = expected == _NONE
+        if none.any() and np.allclose(got[none], duration[none], rtol=1e-12) \
+                and np.allclose(got[~none], expected[~none], rtol=1e-8, atol=1e-12):
+            return ("where V does not reach ϑ within the interval, return np.inf, not the "
+                    "interval's end: the duration would read as a spike at the end")
         return None
 
     def decided_at_peak(args, got, expected):
@@ -605,7 +625,8 @@ def check_first_crossing(
         return None
 
     hints = (
-        nan, threshold_one, at_threshold, dropped_b, one_duration_strict, beyond, decided_at_peak,
+        nan, threshold_one, at_threshold, dropped_b, one_duration_strict, beyond,
+        duration_for_none, decided_at_peak,
         one_duration,
         downward, swapped,
         sign_of_b, numerator, slip, none_found,
