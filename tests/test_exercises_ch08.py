@@ -371,7 +371,7 @@ if_tolerance = _if_tolerance(1e-3)
 
 def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False,
                  integer_event=True, pin_isclose=None, shift=True, pin_b=True, single=None,
-                 next_cell=False, leaky=False):
+                 next_cell=False, leaky=False, rounding=np.floor):
     """The exercise's closed form for α = 0 (the loop with a leak), with one slip.
 
     ``single``: "sum" sums in float32, "all" computes and returns float32; ``leaky`` applies
@@ -387,7 +387,7 @@ def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False
             F = np.cumsum(x.astype(np.float32)) * np.float32(dt / threshold)
         else:
             F = np.cumsum(x) * dt / threshold
-        cell = np.floor(F)
+        cell = rounding(F)
         first = cell[0] if first_cell0 else 0.0
         before = np.roll(cell, 1) if roll else np.concatenate([[first], cell[:-1]])
         if next_cell:
@@ -408,7 +408,7 @@ def _closed_form(pin=True, swap=False, roll=False, guard=True, first_cell0=False
     candidate.__name__ = (f"closed_form_pin{pin}_swap{swap}_roll{roll}_guard{guard}"
                           f"_first{first_cell0}_intevent{integer_event}_isclose{pin_isclose}"
                           f"_shift{shift}_pinb{pin_b}_single{single}_next{next_cell}"
-                          f"_leaky{leaky}")
+                          f"_leaky{leaky}_{rounding.__name__}")
     return candidate
 
 
@@ -518,6 +518,8 @@ CATALOGUE = [
     (_closed_form(integer_event=False), "not marked as an event"),
     (_closed_form(shift=False), "cell before sample n is ⌊F_n⌋ itself"),
     (_closed_form(pin_b=False), "b_n is not cleared at an integer F_n"),
+    (_closed_form(rounding=np.trunc), "the cell is trunc(F_n)"),
+    (_closed_form(rounding=np.round), "the cell is round(F_n)"),
     (_closed_form(pin_isclose="isclose"), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-3), "the integer pin has a tolerance"),
     (_closed_form(pin_isclose=1e-9), "the integer pin has a tolerance"),
@@ -646,4 +648,6 @@ def test_integrate_and_fire_fails_a_tolerance_in_the_amplitude_only(slack):
                 u -= out[n]
         return out
 
-    assert not check_integrate_and_fire(my_if).passed
+    verdict = check_integrate_and_fire(my_if)
+    assert not verdict.passed
+    assert "the amplitude has a tolerance" in verdict.message, verdict.message

@@ -280,15 +280,17 @@ def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = Tr
                    swap: bool = False, roll: bool = False, guard: bool = True,
                    first: str = "zero", integer_event: bool = True,
                    pin_tolerance: float = 0.0, pin_b: bool = True, single: bool = False,
-                   next_cell: bool = False, leak: float = 0.0) -> np.ndarray:
+                   next_cell: bool = False, leak: float = 0.0,
+                   cell_rounding: str = "floor") -> np.ndarray:
     """The closed form of reset to mod without leak, with one deliberate slip: no integer pin,
     the ends of the clamp swapped, the previous cell taken by ``np.roll`` (wrapping around),
     no guard for ``last = -1`` (reads ``b[-1]``), the cell before the first sample taken as
     ``cell[0]`` (``first="cell0"``), an integer F_n pinning b_n without being an event, an
     integer F_n an event that does not clear b_n (``pin_b=False``), or a pin with a tolerance
     (``pin_tolerance``: F_n within it of an integer counts as one), the running sum taken in
-    float32 (``single``), the cell before sample n taken from sample n + 1 (``next_cell``), or
-    the clamp applied to the leaky running integral (``leak`` > 0)."""
+    float32 (``single``), the cell before sample n taken from sample n + 1 (``next_cell``),
+    the clamp applied to the leaky running integral (``leak`` > 0), or the cell taken with
+    ``"trunc"`` or ``"round"`` instead of ⌊·⌋ (``cell_rounding``)."""
     x = np.asarray(x, dtype=float)
     if leak:
         F = lfilter([dt / threshold], [1.0, -np.exp(-leak * dt)], x)
@@ -296,7 +298,7 @@ def _clamp_variant(x: np.ndarray, threshold: float, dt: float, *, pin: bool = Tr
         F = np.cumsum(x.astype(np.float32)).astype(float) * (dt / threshold)
     else:
         F = np.cumsum(x) * (dt / threshold)
-    cell = np.floor(F)
+    cell = {"floor": np.floor, "trunc": np.trunc, "round": np.round}[cell_rounding](F)
     if roll:
         before = np.roll(cell, 1)
     elif next_cell:
@@ -337,6 +339,10 @@ _CLAMP_MISTAKES: tuple[tuple[dict, str], ...] = (
                         "b = (cell < before) & ~integer"),
     (dict(next_cell=True), "the cell before sample n is taken from sample n + 1 (the shift goes "
                            "the wrong way): it is ⌊F_(n−1)⌋, np.concatenate([[0], cell[:-1]])"),
+    (dict(cell_rounding="trunc"), "the cell is trunc(F_n); it is ⌊F_n⌋, the integer below F_n, "
+                                  "which differs from trunc for negative F_n"),
+    (dict(cell_rounding="round"), "the cell is round(F_n); it is ⌊F_n⌋, the integer below F_n "
+                                  "(the clamp then moves the count to the admissible end)"),
     (dict(single=True), "the running integral is summed in float32: about 7 significant "
                         "digits cannot tell F_n = 300.00001 from 300, so a long signal puts "
                         "spikes in the wrong samples; sum in float64, numpy's default"),
@@ -473,7 +479,7 @@ def check_integrate_and_fire(
     :math:`3\cdot10^{-14}` fails (and so does F rounded to 13 decimals or fewer); case 16
     puts u at :math:`2\vartheta - 2^{-36}`, so that a tolerance in the amplitude,
     :math:`\vartheta\,\mathrm{trunc}(u/\vartheta + \epsilon)`, fails from about
-    :math:`10^{-11}` on.
+    :math:`1.5\cdot10^{-11}` on and is named.
 
     Examples
     --------
@@ -537,6 +543,11 @@ def check_integrate_and_fire(
         x, threshold, dt, leak = args
         if leak == 0 and any(_close(got, _clamp_variant(x, threshold, dt, pin_tolerance=tol))
                              for tol in _PIN_TOLERANCES):
+            # a loop whose amplitude has a tolerance gives the same spikes here; unlike a pin,
+            # it does not fire at u = ϑ − 2⁻⁴⁵
+            if gives(np.array([1.0 - 2.0**-45]), np.array([0.0])):
+                return ("the amplitude has a tolerance, ϑ·trunc(u/ϑ + ε): at u = 2ϑ − 2⁻³⁶ it "
+                        "emits 2ϑ where IF emits ϑ; the amplitude is ϑ·trunc(u/ϑ), exactly")
             return _PIN_TOLERANCE_MESSAGE
         return None
 
