@@ -462,3 +462,29 @@ def test_first_crossing_names_the_duration_returned_for_no_crossing():
 
     verdict = check_first_crossing(first_crossing)
     assert not verdict.passed and "return np.inf" in verdict.message, verdict.message
+
+
+def test_first_crossing_does_not_call_a_short_bracket_a_grid_search():
+    """A peak time s* computed wrongly (half of it) ends the bracket early and misses wide
+    crossings that stay above ϑ for milliseconds: no grid would miss those."""
+    def first_crossing(V0, I0, duration, params):
+        tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
+        b = ts * I0 / (ts - tm)
+        a = V0 - b
+        out = np.full(V0.shape, np.inf)
+        for i in range(V0.size):
+            if V0[i] >= th:
+                out[i] = 0.0
+                continue
+            ratio = -b[i] * tm / (a[i] * ts) if a[i] != 0 else -1.0
+            s_star = 0.5 * np.log(ratio) / (1 / ts - 1 / tm) if ratio > 0 else np.inf
+            hi = min(s_star, duration[i]) if s_star > 0 else duration[i]
+
+            def g(s, i=i):
+                return a[i] * np.exp(-s / tm) + b[i] * np.exp(-s / ts) - th
+            if g(hi) >= 0:
+                out[i] = brentq(g, 0.0, hi, xtol=1e-15)
+        return out
+
+    verdict = check_first_crossing(first_crossing)
+    assert not verdict.passed and "grid search" not in verdict.message, verdict.message
