@@ -267,18 +267,20 @@ def _first_crossing_cases() -> list[tuple]:
 
 
 def _grazing_set(w_star: float, p: LIFParams) -> tuple:
-    """Seven grazing crossings, w*(1 + 10⁻¹⁰), above ϑ for 2·0.0141·√(10⁻¹⁰/10⁻⁶) = 2.8·10⁻⁴
-    ms only, next to one wide up-and-down crossing (1.5w*): a grid coarser than that window
-    steps over it and reports no crossing. Each state is the one reached s₀ = 2·frac(kφ) ms
-    after the input (φ the golden ratio), so the peaks, at s* − s₀, fall at unrelated times
-    that no round grid step (1 µs, 2 µs, …) hits in every case; the five durations vary the
-    grid too. (At 10⁻¹¹ such a shifted start is too ill-conditioned for the 10⁻¹⁰ tolerance.)"""
-    s0 = 2.0 * (np.arange(1, 9) * (1 + 5**0.5) / 2 % 1.0)
-    w = w_star * np.array([1.0 + 1e-10] * 7 + [1.5])
+    """Twenty-one grazing crossings, w*(1 + 10⁻¹⁰), above ϑ for 2·0.0141·√(10⁻¹⁰/10⁻⁶) =
+    2.8·10⁻⁴ ms only, next to one wide up-and-down crossing (1.5w*): a grid whose step is
+    coarser than that window misses at least one of them (every fixed step from 0.32 µs to
+    3 µs tried does; 0.29 and 0.31 µs still land a sample in every window). Each state is the
+    one reached a random time s₀ ∈ (0, 2) ms after the input, so the peaks, at s* − s₀, fall
+    at unrelated times (when every case started from rest, all peaked at 9.241962 ms and a
+    1 µs grid hit them all); eleven durations vary the grid too. (At 10⁻¹¹ such a shifted
+    start is too ill-conditioned for the 10⁻¹⁰ tolerance.)"""
+    s0 = np.random.default_rng(45).uniform(0.0, 2.0, 22)
+    w = w_star * np.array([1.0 + 1e-10] * 21 + [1.5])
     tm, ts = p.tau_mem, p.tau_syn
     V0 = w * ts / (ts - tm) * (np.exp(-s0 / ts) - np.exp(-s0 / tm))
     return (V0, w * np.exp(-s0 / ts),
-            np.array([30.0, 17.3, 30.0, 23.7, 41.3, 17.9, 35.1, 30.0]), p)
+            np.tile([30.0, 17.3, 30.0, 23.7, 41.3, 17.9, 35.1, 30.0, 26.9, 19.4, 33.3], 2), p)
 
 
 def check_first_crossing(
@@ -294,9 +296,9 @@ def check_first_crossing(
     (``snnlib.lif._next_crossing``: the bracket of prop-bracketing, then Halley's method).
     The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
     within the interval, a peak beyond the interval's end, and two sets of time constants
-    (τ_syn < τ_mem and τ_syn > τ_mem), and grazing crossings at w*(1 + 10⁻¹⁰), above ϑ for
-    2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search needs a step below that
-    window (over 10⁵ points on 30 ms) to see them. Names these mistakes: a grid
+    (τ_syn < τ_mem and τ_syn > τ_mem), and 21 grazing crossings at w*(1 + 10⁻¹⁰), above ϑ
+    for 2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with a step from
+    0.32 µs up (about 10⁵ points on 30 ms) misses at least one of them. Names these mistakes: a grid
     search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
     or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
     ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing
