@@ -350,8 +350,9 @@ def smoothed_pairing(
             warnings.warn(
                 f"smoothed_pairing integrates the Gaussian only over |t - t0| <= 12 eps = "
                 f"{12 * eps:g}, and the tail left out may matter: {reason}. The result "
-                f"{value:.6g} is the truncated integral; f of at most exponential growth "
-                "guarantees that it is the full pairing.", TruncationWarning, stacklevel=2,
+                f"{value:.6g} is the truncated integral. For |f(t)| <= C exp(A|t - t0|) with "
+                "A eps <= 1 the tail left out is below 1e-27 C; faster growth, or a larger "
+                "A eps, can make it matter.", TruncationWarning, stacklevel=2,
             )
     return value
 

@@ -284,3 +284,12 @@ def test_order4_kernel_moments_and_order():
     eps = np.array([0.4, 0.2, 0.1])
     err = np.array([smoothed_pairing(np.cos, e, ORDER4) - 1.0 for e in eps])
     assert np.allclose(err / (-(eps**4) / 280), 1.0, atol=0.01)
+
+
+def test_truncation_warning_states_the_growth_condition():
+    """f = e^(12t) grows only exponentially, yet at ε = 1 the cut at 12ε removes half of the
+    pairing e^(A²ε²/2): the warning names the condition Aε ≤ 1, not exponential growth alone."""
+    with pytest.warns(TruncationWarning, match="A eps <= 1") as record:
+        value = smoothed_pairing(lambda t: np.exp(12.0 * t), 1.0, "gaussian")
+    assert np.isclose(value, 0.5 * np.exp(72.0), rtol=1e-6)
+    assert "exponential growth guarantees" not in str(record[0].message)
