@@ -464,9 +464,11 @@ def loss_and_grad(
 
     Notes
     -----
-    The gradient is that of the loss as a function of the weights *at fixed spike counts*:
-    spikes appear or disappear only where a membrane peak touches the threshold, and there the
-    loss can jump and has no derivative. At fixed counts the loss still has kinks, where an
+    The gradient is that of the loss on the smooth piece the weights are on. Spikes appear or
+    disappear only where a membrane peak touches the threshold, and there the loss can jump and
+    has no derivative — even at fixed spike counts, where a peak that reaches ϑ fires early and
+    its reset removes a later crossing of the same neuron (one spike moves by a finite time).
+    Between such points the loss still has kinks, where an
     input spike of a neuron passes that neuron's own spike time (the input's effect starts
     with a nonzero slope of V); there the gradient returned is the one-sided derivative of the
     side the weights are on. Close to such a point the gradient grows like
