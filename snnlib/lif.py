@@ -683,6 +683,7 @@ def peak_potential(
     :math:`0 < s^* < d`, and :math:`V(d)`. With ``include_end=False``, :math:`V(d)` is left
     out: for a neuron that fires at the end of its interval, V reaches ϑ there, and the
     result says whether it reached ϑ anywhere before.
+    Written independently of the event loop's own helpers, so that it can check them.
 
     Parameters
     ----------
@@ -712,13 +713,20 @@ def peak_potential(
         raise ValueError("duration must be non-negative (the time to the next event)")
     shape = np.broadcast_shapes(V0.shape, I0.shape, duration.shape)
     V0, I0, duration = (np.broadcast_to(x, shape).ravel() for x in (V0, I0, duration))
-    a, b = _coefficients(V0, I0, params)
-    s_star = _extremum(a, b, params)
+    # written out here rather than shared with the event loop, so that it checks the loop
+    tm, ts = params.tau_mem, params.tau_syn
+    b = I0 * ts / (ts - tm)
+    a = V0 - b
+
+    def V(s: np.ndarray) -> np.ndarray:
+        return a * np.exp(-s / tm) + b * np.exp(-s / ts)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s_star = np.log(-b * tm / (a * ts)) / (1 / ts - 1 / tm)   # V′(s*) = 0, NaN if none
     inside = (s_star > 0) & (s_star < duration)
-    peak = np.where(inside, _voltage(a, b, np.where(inside, s_star, 0.0), params), V0)
-    peak = np.maximum(peak, V0)
+    peak = np.maximum(V0, np.where(inside, V(np.where(inside, s_star, 0.0)), V0))
     if include_end:
-        peak = np.maximum(peak, _voltage(a, b, duration, params))
+        peak = np.maximum(peak, V(duration))
     return peak.reshape(shape)
 
 

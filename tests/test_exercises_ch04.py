@@ -446,11 +446,11 @@ def fixed_step_crossing(h):
     return first_crossing
 
 
-@pytest.mark.parametrize("h", [3.2e-4, 5e-4, 7.1e-4, 1e-3, 2e-3, 5e-3])
+@pytest.mark.parametrize("h", [4e-4, 4.25e-4, 5e-4, 7.1e-4, 1e-3, 2e-3, 5e-3])
 def test_first_crossing_fails_round_grid_steps(h):
-    """The 21 grazing peaks fall at unrelated times: a grid step from 0.32 µs up (the window is
-    0.28 µs) misses at least one, as a 1 µs grid did not when all peaks sat at 9.241962 ms and
-    0.71 µs did not with seven golden-ratio start times."""
+    """The 21 grazing peaks fall at unrelated times: every fixed step from 0.4 to 5 µs (the
+    window is 0.28 µs; a scan in steps of 0.001 µs) misses at least one, as a 1 µs grid did not
+    when all peaks sat at 9.241962 ms and 0.71 µs did not with seven golden-ratio start times."""
     verdict = check_first_crossing(fixed_step_crossing(h))
     assert not verdict.passed
     assert "grid search" in verdict.message, verdict.message

@@ -503,3 +503,18 @@ def test_peak_potential_bad_input(kwargs, error, match):
     args = {"V0": 0.0, "I0": 1.0, "duration": 1.0, "params": P} | kwargs
     with pytest.raises(error, match=match):
         peak_potential(**args)
+
+
+def test_peak_potential_is_independent_of_the_event_loop(monkeypatch):
+    """A broken stationary point in the event loop (s* × 0.3) loses a spike; peak_potential,
+    written without the loop's helpers, still sees V pass ϑ — so the chapter's check can fail."""
+    import snnlib.lif as lif
+
+    broken = lif._extremum
+    monkeypatch.setattr(lif, "_extremum", lambda a, b, p: 0.3 * broken(a, b, p))
+    w = np.array([[9.0]])
+    inputs = Spikes(np.zeros((1, 1)), np.zeros((1, 1), int))
+    (layer,) = forward([w], inputs.times, inputs.ids, P, 60.0)
+    assert not np.isfinite(layer.times).any()              # the broken loop misses the spike
+    V0, I0 = layer_traces(w, inputs, layer, P, np.array([0.0]))
+    assert peak_potential(V0[0, 0, 0], I0[0, 0, 0], 60.0, P) > P.threshold

@@ -268,9 +268,10 @@ def _first_crossing_cases() -> list[tuple]:
 
 def _grazing_set(w_star: float, p: LIFParams) -> tuple:
     """Twenty-one grazing crossings, w*(1 + 10⁻¹⁰), above ϑ for 2·0.0141·√(10⁻¹⁰/10⁻⁶) =
-    2.8·10⁻⁴ ms only, next to one wide up-and-down crossing (1.5w*): a grid whose step is
-    coarser than that window misses at least one of them (every fixed step from 0.32 µs to
-    3 µs tried does; 0.29 and 0.31 µs still land a sample in every window). Each state is the
+    2.8·10⁻⁴ ms only, next to one wide up-and-down crossing (1.5w*): a grid search with a fixed
+    step misses at least one of them for every step from 0.4 to 5 µs (scanned in steps of
+    0.001 µs); a step near the window (0.29 … 0.43 µs) can land a sample in every window by
+    chance. Each state is the
     one reached a random time s₀ ∈ (0, 2) ms after the input, so the peaks, at s* − s₀, fall
     at unrelated times (when every case started from rest, all peaked at 9.241962 ms and a
     1 µs grid hit them all); eleven durations vary the grid too. (At 10⁻¹¹ such a shifted
@@ -297,8 +298,8 @@ def check_first_crossing(
     The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
     within the interval, a peak beyond the interval's end, and two sets of time constants
     (τ_syn < τ_mem and τ_syn > τ_mem), and 21 grazing crossings at w*(1 + 10⁻¹⁰), above ϑ
-    for 2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with a step from
-    0.32 µs up (about 10⁵ points on 30 ms) misses at least one of them. Names these mistakes: a grid
+    for 2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with any fixed step
+    from 0.4 to 5 µs misses at least one of them. Names these mistakes: a grid
     search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
     or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
     ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing
