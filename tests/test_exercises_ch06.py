@@ -478,3 +478,29 @@ SWEEP_MISTAKES_FIFTH = {
 def test_sweep_step_names_fifth_edition_mistakes(fragment):
     verdict = check_sweep_step(SWEEP_MISTAKES_FIFTH[fragment])
     assert not verdict.passed and fragment in verdict.message, verdict.message
+
+
+def _target_shifted(lam_v, lam_i, gap, neuron, dl, vd, p, R, shift=1, reset=1.0):
+    """The decay right, the bracket read at the neuron that fires, the jump added elsewhere
+    (or the reset term's factor ϑ left out)."""
+    g = gap[:, None]
+    A = p.tau_mem / (p.tau_mem - p.tau_syn) * lam_v
+    lv = lam_v * np.exp(-g / p.tau_mem)
+    li = (lam_i - A) * np.exp(-g / p.tau_syn) + A * np.exp(-g / p.tau_mem)
+    rows = np.arange(lv.shape[0])
+    bracket = dl + reset * p.threshold * lv[rows, neuron] + np.einsum(
+        "bj,bj->b", R[neuron], lv - li)
+    out = lv.copy()
+    out[rows, (neuron + shift) % lv.shape[1]] += bracket / (p.tau_mem * vd)
+    return out, li
+
+
+@pytest.mark.parametrize(("candidate", "fragment"), [
+    (_target_shifted, "the jump is added to neuron + 1"),
+    (lambda *a: _target_shifted(*a, shift=-1), "the jump is added to neuron − 1"),
+    (lambda *a: _target_shifted(*a, shift=0, reset=1.0 / a[6].threshold),
+     "the factor ϑ of the reset term"),
+])
+def test_sweep_step_names_a_shifted_target_and_a_missing_threshold(candidate, fragment):
+    verdict = check_sweep_step(candidate)
+    assert not verdict.passed and fragment in verdict.message, verdict.message

@@ -177,10 +177,10 @@ def _decay(lam_v, lam_i, gap, p, mistake=None):
 
 
 def _jump(lam_v, lam_i, neuron, dl, vd, p, R, *, reset=1.0, tau=None, every=False,
-          reset_from=None, recurrent_from=None, columns=False):
+          reset_from=None, recurrent_from=None, columns=False, target_shift=0):
     """:func:`spike_jump`, or a mistaken one (reset term, time constant, all neurons, the
     reset read from ``reset_from``, the recurrent bracket from the pair ``recurrent_from``,
-    or the ``out[:, neuron] +=`` slip)."""
+    the ``out[:, neuron] +=`` slip, or the jump added ``target_shift`` neurons away)."""
     rows = np.arange(lam_v.shape[0])
     reset_v = lam_v if reset_from is None else reset_from
     rec_v, rec_i = (lam_v, lam_i) if recurrent_from is None else recurrent_from
@@ -193,7 +193,7 @@ def _jump(lam_v, lam_i, neuron, dl, vd, p, R, *, reset=1.0, tau=None, every=Fals
     if columns:
         out[:, neuron] += step
         return out
-    out[rows, neuron] += step
+    out[rows, (neuron + target_shift) % lam_v.shape[1]] += step
     return out
 
 
@@ -226,7 +226,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
     :math:`1/\dot V^-`, a missing :math:`1/\tau_\mathrm{mem}` or :math:`\tau_\mathrm{syn}` in its
     place, :math:`\dot V^-` multiplying instead of dividing, the reset term's sign, a recurrent
     sum that skips the self-connection, the pair returned as (λ_I, λ_V), λ_I not decayed, a
-    float32 result, the jump given to neuron ± 1 (off by one) or to every neuron, the
+    float32 result, the jump given to neuron ± 1 (off by one: with its bracket read there, or
+    at the neuron that fires) or to every neuron, the reset term without its factor ϑ, the
     broadcasting slip
     ``out[:, neuron] +=``, no jump at a zero gap (``>`` for ``≥``), the recurrent term read before
     the decay (or only its λ_I), the reset term read from :math:`\lambda_I`, λ_I changed at the
@@ -353,7 +354,13 @@ def check_sweep_step(candidate: Callable) -> Verdict:
                            "the neuron that fires"),
             ({"shift": -1}, "off by one in the neuron index: the jump goes to neuron − 1, not to "
                             "the neuron that fires"),
+            ({"target_shift": 1}, "off by one in the neuron index: the bracket is read at the "
+                                  "neuron that fires, but the jump is added to neuron + 1"),
+            ({"target_shift": -1}, "off by one in the neuron index: the bracket is read at the "
+                                   "neuron that fires, but the jump is added to neuron − 1"),
             ({"reset": 0.0}, "the reset term ϑ λ_V,n⁺ of the jump is missing"),
+            ({"reset": 1.0 / p.threshold} if p.threshold != 1 else {"reset": 1.0},
+             "the factor ϑ of the reset term ϑ λ_V,n⁺ is missing"),
             ({"tau": 1.0}, "the factor 1/τ_mem of the jump is missing"),
             ({"tau": p.tau_syn}, "τ_syn in place of τ_mem in the jump"),
             ({"every": True}, "the jump is added to every neuron: only λ_V of the neuron that "
