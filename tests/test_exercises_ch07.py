@@ -34,13 +34,13 @@ def test_cross_entropy_grad():
 
 def _loss(t, labels, t_max, tau0, tau1, alpha, *, replace_inf=True, shift=True,
           reg_factor=None, label_term=1.0, reg_everywhere=False, axis=1, sign=1.0,
-          silent_label_rule=True, silent_grad_zero=True, silent_cost=None):
+          silent_label_rule=True, silent_grad_zero=True, silent_cost=None, shift_axis=None):
     """The first-spike loss, correct with the defaults; each keyword is one catalogued slip."""
     fired = np.isfinite(t)
     te = np.where(fired, t, t_max) if replace_inf else t
     rows = np.arange(len(labels))
     z = -te / tau0
-    m = z.max(axis=axis, keepdims=True) if shift else 0.0
+    m = z.max(axis=axis if shift_axis is None else shift_axis, keepdims=True) if shift else 0.0
     e = np.exp(z - m)
     log_norm = (m + np.log(e.sum(axis=axis, keepdims=True)))
     ty = te[rows, labels]
@@ -395,3 +395,14 @@ def test_first_spike_loss_names_classes_counted_from_the_labels():
     verdict = check_first_spike_loss(from_labels)
     assert not verdict.passed
     assert "not labels.max() + 1" in verdict.message, verdict.message
+
+
+def test_first_spike_loss_names_the_batch_axis_after_a_row_shift():
+    """The exercise asks to shift each row; a softmax then summed over the batch axis is the
+    same slip as the one with the shift over the batch axis, and is named."""
+    def row_shift_batch_sum(t, labels, t_max, tau0, tau1, alpha):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _loss(t, labels, t_max, tau0, tau1, alpha, axis=0, shift_axis=1)
+
+    verdict = check_first_spike_loss(row_shift_batch_sum)
+    assert not verdict.passed and "over the batch axis" in verdict.message, verdict.message

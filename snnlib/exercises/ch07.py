@@ -72,13 +72,14 @@ def _first_spike_loss_reference(t, labels, t_max, tau0, tau1, alpha):
 
 def _variant(t, labels, t_max, tau0, tau1, alpha, *, softmax_axis=1, label_term=1.0,
              reg_factor=None, reg_everywhere=False, silent_label_grad=False,
-             silent_grad=False, reg_shifted=False):
+             silent_grad=False, reg_shifted=False, shift_axis=None):
     """The gradient of the loss with one catalogued mistake (the derivative columns only)."""
     fired = np.isfinite(t)
     te = np.where(fired, t, t_max)
     rows = np.arange(te.shape[0])
     logits = -te / tau0
-    e = np.exp(logits - logits.max(axis=softmax_axis, keepdims=True))
+    shift = logits.max(axis=softmax_axis if shift_axis is None else shift_axis, keepdims=True)
+    e = np.exp(logits - shift)
     grad = -e / e.sum(axis=softmax_axis, keepdims=True) / tau0
     t_reg = te - te.min(axis=1, keepdims=True) if reg_shifted else te
     reg = (alpha / tau1 if reg_factor is None else reg_factor) * np.exp(t_reg / tau1)
@@ -140,10 +141,11 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     loss keeps it, the regulariser in the loss without its −1, with :math:`e^{t_y/\tau_0}`,
     missing (from the loss or from both), or evaluated at the shifted time (the row's earliest
     spike subtracted and not added back), the term [k = y]/τ₀ missing, the regulariser on every
-    output, the softmax over the batch axis, derivatives of silent neurons or samples, a wrong
-    constant cost of a silent label, logits +t/τ₀, a missing 1/τ₀, underflow hidden by
-    nan_to_num, a gradient off by a constant factor, the shift of the stable log-sum-exp not
-    undone in the loss, a float32 value inside (agreement to about 7 digits only).
+    output, the softmax over the batch axis (with the shift per row or per column), derivatives
+    of silent neurons or samples, a wrong constant cost of a silent label, logits +t/τ₀, a
+    missing 1/τ₀, underflow hidden by nan_to_num, a gradient off by a constant factor, the shift
+    of the stable log-sum-exp not undone in the loss, a float32 value inside (agreement to about
+    7 digits only).
 
     Examples
     --------
@@ -385,7 +387,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         return None
 
     def batch_axis(args, got, expected):
-        if grad_is(args, got, {"softmax_axis": 0}):
+        if grad_is(args, got, {"softmax_axis": 0}) or \
+                grad_is(args, got, {"softmax_axis": 0, "shift_axis": 1}):
             return "the softmax runs over the batch axis; it runs over the outputs (axis 1)"
         return None
 
