@@ -406,3 +406,20 @@ def test_first_spike_loss_names_the_batch_axis_after_a_row_shift():
 
     verdict = check_first_spike_loss(row_shift_batch_sum)
     assert not verdict.passed and "over the batch axis" in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("guard", [lambda s: np.log(np.maximum(s, 1e-300)),
+                                   lambda s: np.log(s + 1e-300)])
+def test_first_spike_loss_fails_an_unshifted_loss_with_a_guarded_log(guard):
+    """No shift, log(0) guarded: right wherever nothing underflows, and hidden by a 10²⁴
+    regulariser on the late cases 5 and 6; case 8 (α = 0) catches it."""
+    def unshifted(t, labels, t_max, tau0, tau1, alpha):
+        loss, grad = _loss(t, labels, t_max, tau0, tau1, alpha)
+        te = np.where(np.isfinite(t), t, t_max)
+        rows = np.arange(len(labels))
+        ty = te[rows, labels]
+        wrong = ty / tau0 + guard(np.exp(-te / tau0).sum(axis=1)) + alpha * np.expm1(ty / tau1)
+        return np.where(np.isfinite(t[rows, labels]), wrong, loss), grad
+
+    verdict = check_first_spike_loss(unshifted)
+    assert not verdict.passed, verdict.message

@@ -130,7 +130,9 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     times), a label that fires exactly at ``t_max``, constants other than the defaults and
     spikes so late that :math:`e^{-t/\tau_0}` underflows, and rows whose spikes lie more than
     :math:`709\,\tau_0` apart, where a shift by the row's latest spike overflows.
-    The last case has no sample of the last class.
+    Case 7 has no sample of the last class; case 8 repeats late spikes with α = 0, so that no
+    regulariser of size 10²⁴ hides an error of the cross-entropy (an unshifted loss whose
+    log(0) is guarded passed the first seven).
 
     Named mistakes: nan or inf from a silent neuron or from late spikes (no shift), a shift by
     the latest spike, the loss as −log of an underflowed softmax_y, the silent cost's K counted
@@ -180,6 +182,10 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
         # no sample of the last class, and a silent label: K = t.shape[1], not from the labels
         (np.array([[inf, 3.0, 5.0], [2.0, 4.0, 6.0], [inf, inf, 7.0]]), np.array([0, 1, 1]),
          100.0, 0.5, 6.4, 0.003),
+        # late spikes again without the regulariser (α = 0), whose 10²⁴ would hide an error of
+        # the cross-entropy: an unshifted loss with a guarded log(0) passes cases 5 and 6
+        (np.array([[400.0, 401.0, 430.0], [450.0, 420.0, inf], [1.0, 400.0, 2.0]]),
+         np.array([0, 1, 1]), 500.0, 0.5, 6.4, 0.0),
     ]
     unscaled = _first_spike_loss_reference
 
