@@ -248,9 +248,9 @@ def _first_crossing_cases() -> list[tuple]:
     p, q = LIFParams(), LIFParams(tau_mem=10.0, tau_syn=15.0, threshold=2.0)
     w_star = _grazing_weight(p)  # 6.3496042…: the peak touches ϑ = 1
     rng = np.random.default_rng(44)
-    cases = [(rng.uniform(-0.5, 1.0, 60) * params.threshold,
-              rng.uniform(-12.0, 12.0, 60) * params.threshold,
-              rng.choice([0.5, 2.0, 5.0, 40.0], 60), params) for params in (p, q)]
+    cases = [(rng.uniform(-0.5, 1.0, 1000) * params.threshold,
+              rng.uniform(-12.0, 12.0, 1000) * params.threshold,
+              rng.choice([0.5, 2.0, 5.0, 40.0], 1000), params) for params in (p, q)]
     cases += [
         # ties: V0 exactly at ϑ (falling and rising), zero duration, I0 = V0, at rest; and
         # V0 above ϑ (falling and rising)
@@ -269,8 +269,8 @@ def _first_crossing_cases() -> list[tuple]:
 def _grazing_set(w_star: float, p: LIFParams) -> tuple:
     """Twenty-one grazing crossings, w*(1 + 10⁻¹⁰), above ϑ for 2·0.0141·√(10⁻¹⁰/10⁻⁶) =
     2.8·10⁻⁴ ms only, next to one wide up-and-down crossing (1.5w*): a grid search with a fixed
-    step misses at least one of them for every step from 0.4 to 5 µs (scanned in steps of
-    0.001 µs); a step near the window (0.29 … 0.43 µs) can land a sample in every window by
+    step misses at least one of them for every step scanned from 0.4 to 5 µs in steps of
+    0.001 µs; other steps, above all near the window, can land a sample in every window by
     chance. Each state is the
     one reached a random time s₀ ∈ (0, 2) ms after the input, so the peaks, at s* − s₀, fall
     at unrelated times (when every case started from rest, all peaked at 9.241962 ms and a
@@ -299,7 +299,7 @@ def check_first_crossing(
     within the interval, a peak beyond the interval's end, and two sets of time constants
     (τ_syn < τ_mem and τ_syn > τ_mem), and 21 grazing crossings at w*(1 + 10⁻¹⁰), above ϑ
     for 2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with any fixed step
-    from 0.4 to 5 µs misses at least one of them. Names these mistakes: a grid
+    scanned from 0.4 to 5 µs (in steps of 0.001 µs) misses at least one of them. Names these mistakes: a grid
     search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
     or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
     ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing
@@ -315,7 +315,8 @@ def check_first_crossing(
     slope of a·exp(−s/τ_mem): the four give the same answers here; where b = I0, the
     swapped exponents or exp(−s·τ) also find none, one probe state per slip on which it does
     find a crossing names it); a crossing located but not refined; NaN, None or the duration for "no
-    crossing"; ``math.exp`` on arrays. Not caught: ``V(hi) > ϑ`` for ``V(hi) ≥ ϑ`` in the
+    crossing"; a root finder's unconverged iterate returned where V never reaches ϑ;
+    ``math.exp`` on arrays. Not caught: ``V(hi) > ϑ`` for ``V(hi) ≥ ϑ`` in the
     crossing test, which differs only where V touches ϑ exactly at the peak or the interval's
     end — a tie that rounding does not let a case pin down.
 
@@ -518,6 +519,19 @@ def check_first_crossing(
                 "[0, min(s*, duration)], where V rises, and does it keep the half with the "
                 "crossing (lo = mid where V(mid) < ϑ, else hi = mid)?")
 
+    def invented(args, got, expected):
+        V0, I0, _, p = args
+        V = trajectory(V0, I0, p)
+        rows = np.flatnonzero((got != _NONE) & (expected == _NONE) & (V0 < p.threshold))
+        far = [i for i in rows if np.isfinite(got[i]) and V(got[i], i) < p.threshold - 1e-3]
+        if not far:
+            return None
+        i = far[0]
+        return (f"returned a crossing where V never reaches ϑ (V = {V(got[i], i):.4g} at s = "
+                f"{got[i]:.4g} ms, neuron {i}): a root finder's last iterate is not a root "
+                "unless it converged — test |V(s) − ϑ| (or decide from V at the end of the "
+                "rising piece first) and return np.inf where V stays below ϑ")
+
     def unrefined(args, got, expected):
         same = (got == _NONE) == (expected == _NONE)
         if same.all() and np.abs(got - expected).max() > 1e-9 * max(1.0, expected.max()):
@@ -640,6 +654,6 @@ def check_first_crossing(
         sign_of_b, numerator, slip, none_found,
         grid, variant("the current is held at I0: it decays as I0·exp(−s/τ_syn), so V follows the "
                 "closed form with two exponentials", mode="held"),
-        missed_fall, not_a_crossing, unrefined,
+        missed_fall, not_a_crossing, invented, unrefined,
     )
     return _named(candidate, _compare(run, cases, _reference_first_crossing, hints))
