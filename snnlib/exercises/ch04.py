@@ -299,8 +299,8 @@ def check_first_crossing(
     within the interval, a peak beyond the interval's end, and two sets of time constants
     (τ_syn < τ_mem and τ_syn > τ_mem), and 21 grazing crossings at w*(1 + 10⁻¹⁰), above ϑ
     for 2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with any fixed step
-    scanned from 0.4 to 5 µs (in steps of 0.001 µs) misses at least one of them. Names these mistakes: a grid
-    search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
+    scanned from 0.4 to 5 µs (in steps of 0.001 µs) misses at least one of them. Names these
+    mistakes: a grid search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
     or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
     ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing
     followed by a fall is missed); the bracket not clipped at the interval's end; one
