@@ -297,26 +297,25 @@ def check_first_crossing(
     (``snnlib.lif._next_crossing``: the bracket of prop-bracketing, then Halley's method).
     The cases include V0 exactly at ϑ, zero durations, I0 = V0, a crossing up and back down
     within the interval, a peak beyond the interval's end, and two sets of time constants
-    (τ_syn < τ_mem and τ_syn > τ_mem), and 21 grazing crossings at w*(1 + 10⁻¹⁰), above ϑ
-    for 2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with any fixed step
-    scanned from 0.4 to 5 µs (in steps of 0.001 µs) misses at least one of them. Names these
-    mistakes: a grid search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
-    or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has
-    ϑ = 2); the bracket ended at the interval's end instead of at the peak (a crossing
-    followed by a fall is missed); the bracket not clipped at the interval's end; one
-    duration (``duration.max()`` or ``duration[0]``) for every neuron; the second (downward)
-    crossing; swapped time constants; the sign of b; τ_mem in b's numerator; the factor τ_syn
-    of b dropped (b = I0/(τ_syn − τ_mem)); b = I0; the exponents swapped in V only
-    (V = a·exp(−s/τ_syn) + b·exp(−s/τ_mem)); exp(−s·τ) for exp(−s/τ); the current held
-    at I0; the term b·exp(−s/τ_syn) dropped with a = V0 − b kept (V(0) = V0 − b, so a
-    "crossing" at s ≈ 0 where V0 − b ≥ ϑ); no crossing found at all (the sign of b flipped
-    together with the rising test I0 > V0, the whole current term dropped, V =
-    V0·exp(−s/τ_mem), a = V0, or the b-term dropped throughout with rising judged by the
-    slope of a·exp(−s/τ_mem): the four give the same answers here; where b = I0, the
-    swapped exponents or exp(−s·τ) also find none, one probe state per slip on which it does
-    find a crossing names it); a crossing located but not refined; NaN, None or the duration for "no
-    crossing"; a root finder's unconverged iterate returned where V never reaches ϑ;
-    ``math.exp`` on arrays. Not caught: ``V(hi) > ϑ`` for ``V(hi) ≥ ϑ`` in the
+    (τ_syn < τ_mem and τ_syn > τ_mem), and 21 grazing crossings at w*(1 + 10⁻¹⁰), above ϑ for
+    2.8·10⁻⁴ ms only and peaking at unrelated times: a grid search with any fixed step scanned
+    from 0.4 to 5 µs (in steps of 0.001 µs) misses at least one of them. Names these mistakes: a
+    grid search (sampled maximum) that steps over a grazing crossing; ``>`` for ``≥`` at V0 = ϑ,
+    or the branch V0 ≥ ϑ → 0 missing; the threshold hard-coded as 1 (the second set has ϑ = 2);
+    the bracket ended at the interval's end instead of at the peak (a crossing followed by a
+    fall is missed); the bracket not clipped at the interval's end; one duration
+    (``duration.max()`` or ``duration[0]``) for every neuron; the second (downward) crossing;
+    swapped time constants; the sign of b; τ_mem in b's numerator; the factor τ_syn of b dropped
+    (b = I0/(τ_syn − τ_mem)); b = I0; the exponents swapped in V only (V = a·exp(−s/τ_syn) +
+    b·exp(−s/τ_mem)); exp(−s·τ) for exp(−s/τ); the current held at I0; the term b·exp(−s/τ_syn)
+    dropped with a = V0 − b kept (V(0) = V0 − b, so a "crossing" at s ≈ 0 where V0 − b ≥ ϑ); no
+    crossing found at all (the sign of b flipped together with the rising test I0 > V0, the
+    whole current term dropped, V = V0·exp(−s/τ_mem), a = V0, or the b-term dropped throughout
+    with rising judged by the slope of a·exp(−s/τ_mem): the four give the same answers here;
+    where b = I0, the swapped exponents or exp(−s·τ) also find none, one probe state per slip on
+    which it does find a crossing names it); a crossing located but not refined; NaN, None or
+    the duration for "no crossing"; a root finder's unconverged iterate returned where V never
+    reaches ϑ; ``math.exp`` on arrays. Not caught: ``V(hi) > ϑ`` for ``V(hi) ≥ ϑ`` in the
     crossing test, which differs only where V touches ϑ exactly at the peak or the interval's
     end — a tie that rounding does not let a case pin down.
 
