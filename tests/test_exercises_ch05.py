@@ -498,3 +498,26 @@ def test_backward_sweep_does_not_name_phi_p_at_x_K_minus_1_for_phi_p_at_x_0():
         verdict = check_backward_sweep(wrong)
         assert not verdict.passed
         assert "φ_p taken at an earlier state than x_K" in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("h", [1e-4, 1e-5, 1e-6, 1e-7])
+def test_rate_jacobians_fails_finite_differences(h):
+    """Central-difference Jacobians agree to about 1e-10 at h = 1e-5 or 1e-6 and passed the
+    1e-10 comparison; the closed forms agree to rounding, and the check now asks for that."""
+    def jacobians(x, W, b):
+        def F(x, W, b):
+            return -x + np.tanh(W @ x + b)
+
+        n = x.size
+        F_x = np.column_stack([(F(x + h * e, W, b) - F(x - h * e, W, b)) / (2 * h)
+                               for e in np.eye(n)])
+        p = np.concatenate([W.ravel(), b])
+
+        def Fp(p):
+            return F(x, p[:n * n].reshape(n, n), p[n * n:])
+
+        F_p = np.column_stack([(Fp(p + h * e) - Fp(p - h * e)) / (2 * h) for e in np.eye(p.size)])
+        return F_x, F_p
+
+    verdict = check_rate_jacobians(jacobians)
+    assert not verdict.passed

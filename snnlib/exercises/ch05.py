@@ -3,6 +3,7 @@ warm-up, the Jacobians of the rate network."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -136,7 +137,17 @@ def check_rate_jacobians(candidate: Callable) -> Verdict:
 
     hints = (leak, plus_identity, slope_without_b, transposed, w_transposed, broadcast,
              order, no_slope, bias_identity, bias_sign)
-    return _named(candidate, _compare(run, cases, reference, hints))
+    verdict = _compare(run, cases, reference, hints)
+    if verdict.passed:              # to 1e-10; the formulas themselves agree to rounding
+        for number, args in enumerate(cases, start=1):
+            got, expected = run(*copy.deepcopy(args)), reference(*copy.deepcopy(args))
+            gap = np.abs(got - expected).max() / max(1.0, np.abs(expected).max())
+            if gap > 1e-13:
+                return _named(candidate, Verdict(
+                    "", False, f"agrees with snnlib only to {gap:.1e} relative, not to "
+                    f"rounding: a finite-difference Jacobian, or another approximation? The "
+                    f"derivatives have closed forms; code them (case {number})"))
+    return _named(candidate, verdict)
 
 
 def _zero_or(func: Callable | None, size: int, *args: object) -> np.ndarray:
