@@ -422,9 +422,9 @@ def test_lif_step_names_a_float32_result():
     assert not verdict.passed and "float32" in verdict.message, verdict.message
 
 
-def fixed_step_crossing(h):
-    """Wrong: sample V every h ms from 0 (np.arange), refine between the first sample ≥ ϑ and
-    the one before it with brentq."""
+def _one_by_one(find):
+    """A candidate that treats one neuron at a time: 0 where V0 ≥ ϑ, else ``find(g, a, b,
+    duration, params)`` with g(s) = V(s) − ϑ of the closed form (np.inf: no crossing)."""
 
     def first_crossing(V0, I0, duration, params):
         tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
@@ -432,18 +432,24 @@ def fixed_step_crossing(h):
         a = V0 - b
         out = np.full(V0.shape, np.inf)
         for i in range(V0.size):
-            if V0[i] >= th:
-                out[i] = 0.0
-                continue
-            u = np.append(np.arange(0.0, duration[i], h), duration[i])
-            v = a[i] * np.exp(-u / tm) + b[i] * np.exp(-u / ts)
-            k = np.flatnonzero(v >= th)
-            if k.size:
-                out[i] = brentq(lambda s, i=i: a[i] * np.exp(-s / tm) + b[i] * np.exp(-s / ts)
-                                - th, u[k[0] - 1], u[k[0]], xtol=1e-15)
+            def g(s, i=i):
+                return a[i] * np.exp(-s / tm) + b[i] * np.exp(-s / ts) - th
+            out[i] = 0.0 if V0[i] >= th else find(g, a[i], b[i], duration[i], params)
         return out
 
     return first_crossing
+
+
+def fixed_step_crossing(h):
+    """Wrong: sample V every h ms from 0 (np.arange), refine between the first sample ≥ ϑ and
+    the one before it with brentq."""
+
+    def find(g, a, b, duration, params):
+        u = np.append(np.arange(0.0, duration, h), duration)
+        k = np.flatnonzero(g(u) >= 0)
+        return brentq(g, u[k[0] - 1], u[k[0]], xtol=1e-15) if k.size else np.inf
+
+    return _one_by_one(find)
 
 
 @pytest.mark.parametrize("h", [4e-4, 4.25e-4, 5e-4, 7.1e-4, 1e-3, 2e-3, 5e-3])
@@ -468,25 +474,13 @@ def test_first_crossing_names_the_duration_returned_for_no_crossing():
 def test_first_crossing_does_not_call_a_short_bracket_a_grid_search():
     """A peak time s* computed wrongly (half of it) ends the bracket early and misses wide
     crossings that stay above ϑ for milliseconds: no grid would miss those."""
-    def first_crossing(V0, I0, duration, params):
-        tm, ts, th = params.tau_mem, params.tau_syn, params.threshold
-        b = ts * I0 / (ts - tm)
-        a = V0 - b
-        out = np.full(V0.shape, np.inf)
-        for i in range(V0.size):
-            if V0[i] >= th:
-                out[i] = 0.0
-                continue
-            ratio = -b[i] * tm / (a[i] * ts) if a[i] != 0 else -1.0
-            s_star = 0.5 * np.log(ratio) / (1 / ts - 1 / tm) if ratio > 0 else np.inf
-            hi = min(s_star, duration[i]) if s_star > 0 else duration[i]
+    def find(g, a, b, duration, p):
+        ratio = -b * p.tau_mem / (a * p.tau_syn) if a != 0 else -1.0
+        s_star = 0.5 * np.log(ratio) / (1 / p.tau_syn - 1 / p.tau_mem) if ratio > 0 else np.inf
+        hi = min(s_star, duration) if s_star > 0 else duration
+        return brentq(g, 0.0, hi, xtol=1e-15) if g(hi) >= 0 else np.inf
 
-            def g(s, i=i):
-                return a[i] * np.exp(-s / tm) + b[i] * np.exp(-s / ts) - th
-            if g(hi) >= 0:
-                out[i] = brentq(g, 0.0, hi, xtol=1e-15)
-        return out
-
+    first_crossing = _one_by_one(find)
     verdict = check_first_crossing(first_crossing)
     assert not verdict.passed and "grid search" not in verdict.message, verdict.message
 

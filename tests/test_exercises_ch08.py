@@ -663,16 +663,7 @@ def test_integrate_and_fire_fails_a_tolerance_in_the_amplitude_only(slack):
 def test_integrate_and_fire_names_a_leak_only_when_it_is_that_leak(factor, named):
     """At Δt = 0.5, e^(−α) equals e^(−2αΔt): the first leak case alone cannot tell them apart,
     so a named leak mistake is confirmed on a probe with Δt = 0.3."""
-    def my_if(x, threshold, dt, leak):
-        u, out = 0.0, np.zeros_like(x)
-        for n in range(x.size):
-            u = factor(leak, dt) * u + x[n] * dt
-            if abs(u) >= threshold:
-                out[n] = threshold * np.trunc(u / threshold)
-                u -= out[n]
-        return out
-
-    verdict = check_integrate_and_fire(my_if)
+    verdict = check_integrate_and_fire(_if_with_decay(factor))
     assert not verdict.passed
     if named:
         assert named in verdict.message, verdict.message

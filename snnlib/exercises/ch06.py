@@ -359,8 +359,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ({"target_shift": -1}, "off by one in the neuron index: the bracket is read at the "
                                    "neuron that fires, but the jump is added to neuron − 1"),
             ({"reset": 0.0}, "the reset term ϑ λ_V,n⁺ of the jump is missing"),
-            ({"reset": 1.0 / p.threshold} if p.threshold != 1 else {"reset": 1.0},
-             "the factor ϑ of the reset term ϑ λ_V,n⁺ is missing"),
+            ({"reset": 1.0 / p.threshold}, "the factor ϑ of the reset term ϑ λ_V,n⁺ is "
+                                             "missing"),
             ({"tau": 1.0}, "the factor 1/τ_mem of the jump is missing"),
             ({"tau": p.tau_syn}, "τ_syn in place of τ_mem in the jump"),
             ({"every": True}, "the jump is added to every neuron: only λ_V of the neuron that "
