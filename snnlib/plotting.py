@@ -822,7 +822,7 @@ def plot_loss_slice(
     >>> s = Spikes(np.array([[0.0]]), np.array([[0]]))
     >>> ax = plot_loss_slice(w, s, np.array([0]), LIFParams(), 30.0, 0, (0, 0), span=0.1)
     >>> ax.get_xlabel()
-    'change of weights[0][(0, 0)]'
+    'change of the weight (layer 0, i = 0, j = 0)'
     """
     ax = _axes(ax, figsize=(6.5, 3.8))
     offsets = np.linspace(-span, span, 121)
@@ -840,9 +840,9 @@ def plot_loss_slice(
     ax.plot(offsets, values, color="C0", label="loss")
     near = np.abs(offsets) <= span / 3
     ax.plot(offsets[near], value + slope * offsets[near], "--", color="C3",
-            label=f"exact gradient tangent (slope {slope:.4g})")
+            label=f"exact gradient tangent (slope {slope + 0.0:.4g})")  # no "-0"
     ax.plot([0.0], [value], "o", color="C3")
-    ax.set_xlabel(f"change of weights[{layer}][{index}]")
+    ax.set_xlabel(f"change of the weight (layer {layer}, i = {index[0]}, j = {index[1]})")
     ax.set_ylabel("batch-mean loss")
     ax.legend(frameon=False, fontsize="small")
     return ax

@@ -512,7 +512,7 @@ def gradient_explorer(
 
     return FrameExplorer(draw, [
         Control("entry", tuple(entries), "weight (layer, i, j)", fmt="{}", dropdown=True),
-        Control("span", (0.05, 0.5), "span", 0.5, "{:g}"),
+        Control("span", (0.05, 0.5), "span", 0.05, "{:g}"),
     ], grids=grids, title="The loss along one weight and the exact gradient's tangent")
 
 

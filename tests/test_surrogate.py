@@ -116,3 +116,32 @@ def test_regression_loss_is_accepted():
     value, grads = bptt_loss_and_grad(weights, times, ids, targets, P, T_MAX, DT,
                                       loss=spike_time_regression)
     assert np.isfinite(value) and all(np.all(np.isfinite(g)) for g in grads)
+
+
+def test_one_neuron_bptt_neither_keeps_nor_drops_the_crossing_slope():
+    """Chapter 6's claim, moved from the chapter to this test (table in checks-ch06): one neuron,
+    one input spike of weight w at t = 0, loss (t₁ − 30)²/2. EventProp with a constant c in
+    place of V̇ drops the factor 1/V̇₁ exactly (ratio to the exact gradient = V̇₁/c), while the
+    ratio of grid BPTT's gradient to the exact one is neither constant in w (the factor kept) nor
+    proportional to V̇₁ (the factor dropped), for each steepness."""
+    from snnlib.eventprop import loss_and_grad
+    from snnlib.lif import forward
+
+    t_max, c = 60.0, 0.05
+    one_in, one_id, target = np.zeros((1, 1)), np.zeros((1, 1), int), np.array([[30.0]])
+    kw = {"loss": spike_time_regression}
+    slopes, constant, bptt = [], [], []
+    for w in (8.0, 10.0, 15.0, 20.0, 40.0):
+        W = [np.array([[w]])]
+        t1 = forward(W, one_in, one_id, P, t_max)[0].times[0, 0]
+        slopes.append((w * np.exp(-t1 / P.tau_syn) - P.threshold) / P.tau_mem)
+        exact = loss_and_grad(W, one_in, one_id, target, P, t_max, **kw)[1][0][0, 0]
+        sg = loss_and_grad(W, one_in, one_id, target, P, t_max, surrogate_slope=c, **kw)[1]
+        constant.append(sg[0][0, 0] / exact)
+        bptt.append([bptt_loss_and_grad(W, one_in, one_id, target, P, t_max, 0.1, beta, **kw)
+                     [1][0][0, 0] / exact for beta in (1.0, 10.0, 100.0)])
+    slopes, constant, bptt = np.array(slopes), np.array(constant), np.array(bptt).T
+    assert np.max(np.abs(constant * c / slopes - 1)) < 1e-9  # measured 8.9e-16
+    for ratio in bptt:  # measured spans ≥ 0.95 and ≥ 1.89 decades
+        assert np.ptp(np.log10(ratio)) > 0.2
+        assert np.ptp(np.log10(ratio / slopes)) > 0.2
