@@ -510,3 +510,43 @@ def test_fewest_events_dynamic_program_matches_enumeration(seed):
 def test_sparsest_quantization_rejects_an_unknown_measure():
     with pytest.raises(ValueError, match="measure must be 'mass' or 'events'"):
         sparsest_quantization([1.0], 1.0, measure="l0")
+
+
+def test_loop_leaves_a_remainder_of_theta_at_a_near_tie():
+    """Chapter 8 (appendix checks-ch08): at a near-tie ϑ·trunc(u/ϑ) rounds so that the plain loop
+    keeps a remainder ≥ ϑ and fires one sample late; exact arithmetic and the library's clamp
+    give (962, 0, 0) units."""
+    from snnlib.sampling import integrate_and_fire_loop
+    theta, x = 1.2316091695636247, np.array([1186.0396302897705, 0.0, 0.0])
+    loop, library = integrate_and_fire_loop(x, theta), integrate_and_fire(x, theta)
+    assert np.array_equal(np.rint(loop / theta), [962.0, 1.0, 0.0])
+    assert np.array_equal(np.rint(library / theta), [962.0, 0.0, 0.0])
+    assert x[0] - loop[0] >= theta  # the loop's remainder after the first sample
+
+
+def test_library_equals_loop_on_the_chapter_8_signal_except_at_one_near_tie():
+    """Chapter 8's signal (sinusoidal drive, impulses at 20 and 60 ms, Δt = 0.1 ms) at the 15
+    thresholds of its spike-count check: the library and the plain loop of def-if emit the same
+    spikes at 14 thresholds. At ϑ = 0.02 the running integral at t = 39.9 ms is 725ϑ up to
+    rounding (a tie for the exact sine); there the closed form fires one sample later than the
+    loop, with the same count, and its error exceeds ϑ only by rounding."""
+    from snnlib.sampling import integrate_and_fire_loop
+    dt = 0.1
+    t = np.arange(0.0, 100.0, dt)
+    x = 0.3 + 0.6 * np.sin(2 * np.pi * t / 40.0)
+    x[t == 20.0] += 25.0
+    x[t == 60.0] -= 18.0
+    differing = {}
+    for theta in np.geomspace(0.02, 2.0, 15):
+        loop = integrate_and_fire_loop(x, theta, dt=dt)
+        library = integrate_and_fire(x, theta, dt=dt)
+        where = np.flatnonzero(loop != library)
+        if where.size:
+            differing[float(theta)] = where
+            F = np.cumsum(x) * dt / theta
+            assert abs(F[where[0]] - np.round(F[where[0]])) < 1e-9  # a near-tie
+            assert np.sum(np.abs(library)) == pytest.approx(np.sum(np.abs(loop)), abs=1e-9)
+            assert alexiewicz_norm(x - library / dt, dt=dt) / theta < 1 + 1e-12
+        assert alexiewicz_norm(x - loop / dt, dt=dt) < theta
+    assert list(differing) == [pytest.approx(0.02)]
+    assert np.array_equal(differing[next(iter(differing))], [399, 400])  # t = 39.9, 40.0 ms
