@@ -170,7 +170,7 @@ def make_crossing(*, ge=True, rising_test="slope", bracket_end="peak", piece="ri
         else:
             down = np.zeros(V0.shape, bool)
         if refine:
-            for _ in range(200):
+            for _ in range(200 if refine is True else refine):  # refine=30: too few steps
                 mid = 0.5 * (lo + hi)
                 first_side = (V(mid) < th) ^ down  # below on the way up, above on the way down
                 lo, hi = np.where(first_side, mid, lo), np.where(first_side, hi, mid)
@@ -265,6 +265,7 @@ WRONG_CROSSINGS = {
     "held at I0": make_crossing(held=True),
     "whole current term dropped (V = V0·exp(−s/τ_mem)": make_crossing(no_current=True),
     "not refined": make_crossing(refine=False),
+    "located but not refined": make_crossing(refine=30),  # error 9.3e-9 ms, rtol 1e-10
     "NaN": make_crossing(none=np.nan),
     "−1 for 'no crossing'": make_crossing(none=-1.0),
     "duration[0]": make_crossing(bracket_end="first"),  # a broadcasting slip
@@ -277,6 +278,7 @@ WRONG_CROSSINGS = {
 # slips in the closed form, each with the solution's rising test I0 > V0 and with the slope of
 # the (wrong) formula; b's slips carry into the peak s*, the exponents' slips do not
 SLIPS = {
+    "τ_mem in b's numerator": dict(b_factor=lambda p: p.tau_mem / p.tau_syn),
     "the factor τ_syn of b is dropped": dict(b_factor=lambda p: 1.0 / p.tau_syn),
     "b = I0: the factor τ_syn/(τ_syn − τ_mem)": dict(
         b_factor=lambda p: (p.tau_syn - p.tau_mem) / p.tau_syn),
