@@ -24,6 +24,7 @@ from snnlib.deltas import (
     triangle_derivative,
     unit_box,
 )
+from snnlib.distributions import SpikeTrain, bump
 
 KERNELS = [triangle, box, gaussian]
 EPSILONS = [2.0**-k for k in range(3, 9)]  # 1/8 ... 1/256
@@ -143,33 +144,43 @@ def test_find_zeros_does_not_resolve_a_run_of_grid_zeros():
     assert find_zeros(g, np.linspace(0.0, 1.0, 9)).tolist() == [0.25]
 
 
+def trace(t):
+    """The membrane-like trace of chapter 3 (threshold 1 on (0, 30) ms: four upward crossings)."""
+    return 0.7 + 0.4 * np.sin(2 * np.pi * t / 12 - 0.8) + 0.22 * np.sin(2 * np.pi * t / 3.1)
+
+
+def dtrace(t):
+    return (0.4 * 2 * np.pi / 12 * np.cos(2 * np.pi * t / 12 - 0.8)
+            + 0.22 * 2 * np.pi / 3.1 * np.cos(2 * np.pi * t / 3.1))
+
+
+def triangle_cdf(u, eps):
+    """F_ε(u) = ∫_{−∞}^u Λ_ε, the triangle's cumulative distribution function."""
+    x = np.clip(u / eps, -1.0, 1.0)
+    return np.where(x < 0, 0.5 * (1 + x) ** 2, 1 - 0.5 * (1 - x) ** 2)
+
+
+def monotone_pieces(v, dv, span):
+    """The lowest and highest value of v on each piece between consecutive extrema."""
+    knots = np.concatenate([[span[0]], find_zeros(dv, np.linspace(*span, 30001)), [span[1]]])
+    return np.minimum(v(knots[:-1]), v(knots[1:])), np.maximum(v(knots[:-1]), v(knots[1:]))
+
+
 def test_composed_pairing_is_split_where_the_weight_has_a_kink():
     """|g'| has a kink at every extremum of g; with an extremum within ε of the level the
     quadrature must be split there. Reference: the co-area formula, which makes the smoothed
     count (Λ_ε * N_g)(c) = Σ over monotone pieces of F_ε(high − c) − F_ε(low − c), exactly.
     Without the split the error was 5.1e-7 at c = 0.55 (a trough at 0.5327 lies within ε)."""
-    def v(t):
-        return 0.7 + 0.4 * np.sin(2 * np.pi * t / 12 - 0.8) + 0.22 * np.sin(2 * np.pi * t / 3.1)
-
-    def dv(t):
-        return (0.4 * 2 * np.pi / 12 * np.cos(2 * np.pi * t / 12 - 0.8)
-                + 0.22 * 2 * np.pi / 3.1 * np.cos(2 * np.pi * t / 3.1))
-
-    def cdf(u, eps):  # the triangle's cumulative distribution function
-        x = np.clip(u / eps, -1.0, 1.0)
-        return np.where(x < 0, 0.5 * (1 + x) ** 2, 1 - 0.5 * (1 - x) ** 2)
-
-    knots = np.concatenate([[0.0], find_zeros(dv, np.linspace(0.0, 30.0, 30001)), [30.0]])
-    lows = np.minimum(v(knots[:-1]), v(knots[1:]))
-    highs = np.maximum(v(knots[:-1]), v(knots[1:]))
+    lows, highs = monotone_pieces(trace, dtrace, (0.0, 30.0))
     levels = np.linspace(0.2, 1.3, 221)  # N_g from the monotone pieces = the zeros found
     by_pieces = np.sum((lows[:, None] < levels) & (levels < highs[:, None]), axis=0)
     grid = np.linspace(0.0, 30.0, 30001)
-    by_zeros = [find_zeros(lambda t, c=c: v(t) - c, grid).size for c in levels]
+    by_zeros = [find_zeros(lambda t, c=c: trace(t) - c, grid).size for c in levels]
     np.testing.assert_array_equal(by_pieces, by_zeros)
     for c in (0.5, 0.55, 1.0):
-        exact = np.sum(cdf(highs - c, 0.05) - cdf(lows - c, 0.05))
-        count = composed_pairing(lambda t, c=c: v(t) - c, dv, np.ones_like, 0.05, (0.0, 30.0))
+        exact = np.sum(triangle_cdf(highs - c, 0.05) - triangle_cdf(lows - c, 0.05))
+        count = composed_pairing(lambda t, c=c: trace(t) - c, dtrace, np.ones_like, 0.05,
+                                 (0.0, 30.0))
         assert abs(count - exact) < 1e-11
 
 
@@ -217,6 +228,92 @@ def test_composition_error_is_second_order():
     err = [composed_pairing(cubic, dcubic, np.cos, e, (0.0, 7.0)) - exact for e in eps]
     slope, _ = fit_power_law(eps, err)
     assert slope == pytest.approx(2.0, abs=0.05)
+
+
+# --- chapter 3's checks of the error terms and of the co-area formula ---------------------
+# Chapter 3 states these results and points to book/checks.md, which lists the bounds.
+
+
+def pulled_back_derivative(f, dg, t0, order, h):
+    """ψ⁽ⁿ⁾(0) of ψ(u) = f(t(u)), u = g(t), at the zeros t0: d/du = (1/g′) d/dt applied n times
+    by central differences of step h."""
+    def d(f):
+        return lambda t: (f(t + h) - f(t - h)) / (2 * h) / dg(t)
+    for _ in range(order):
+        f = d(f)
+    return f(t0)
+
+
+M2, M4 = 1 / 6, 1 / 15  # the triangle's ∫x²Λ and ∫x⁴Λ
+
+
+def test_composition_error_is_the_taylor_term_sign_included():
+    """Both forms, ⟨δ_ε(g), φ⟩ → Σφ/|g′| and ⟨δ_ε(g)|g′|, φ⟩ → Σφ, on chapter 3's five traces at
+    ε = 10⁻³: the signed error is ½m₂ε²Σᵢψᵢ″(0) to 10⁻¹⁰, which covers the O(ε⁴) term (at most
+    1.4·10⁻¹²) and the quadrature (its error estimates stay below 4·10⁻¹³); measured 1.3·10⁻¹².
+    The box kernel (m₂ = 1/12) misses by 4.4·10⁻⁷, the order-4 kernel (m₂ = 0) by 8.8·10⁻⁷."""
+    cases = [(lambda t: 2 * t - 1, lambda t: np.full_like(t, 2.0), (0.0, 1.0)),
+             (cubic, dcubic, (0.0, 7.0))]
+    for omega in (0.5, 2.0, 8.0):
+        cases.append((lambda t, w=omega: np.sin(w * t), lambda t, w=omega: w * np.cos(w * t),
+                      (0.1, 6 * np.pi + 0.1)))
+    eps, residuals = 1e-3, []
+    for g, dg, (a, b) in cases:
+        phi = bump(0.5 * (a + b), 0.6 * (b - a))
+        zeros = find_zeros(g, np.linspace(a, b, 4001))
+        plain = composed_pairing(g, dg, phi, eps, (a, b), direction=None)
+        counted = composed_pairing(g, dg, phi, eps, (a, b), direction="both")
+        weighted = lambda t, phi=phi, dg=dg: phi(t) / np.abs(dg(t))  # noqa: E731
+        for error, f in ((plain - np.sum(weighted(zeros)), weighted),
+                         (counted - np.sum(phi(zeros)), phi)):
+            predicted = 0.5 * M2 * eps**2 * np.sum(pulled_back_derivative(f, dg, zeros, 2, 1e-4))
+            residuals.append(error - predicted)
+    assert len(residuals) == 10
+    assert np.max(np.abs(residuals)) < 1e-10
+
+
+def test_upward_count_of_the_trace_is_the_taylor_series():
+    """⟨δ_ε(v − ϑ)max(v̇, 0), φ⟩ − ⟨s, φ⟩ at ε = 10⁻³ for chapter 3's trace (ϑ = 1) and three
+    bumps, against ½m₂ε²Σψ″ + (m₄/24)ε⁴Σψ⁗ over the upward crossings: residual below 10⁻¹² (the
+    quadrature), measured 1.3·10⁻¹³. The ε⁴ term reaches −5.1·10⁻¹¹ for bump(5, 3), whose
+    crossings are slow (v̇ = 0.59, 0.25), so the ε² term alone would fail. ψ⁗ by four nested
+    central differences, h = 2.5·10⁻³ (an O(h²) error of about 10⁻⁴ relative)."""
+    span, eps = (0.0, 30.0), 1e-3
+
+    def g_theta(t):
+        return trace(t) - 1.0
+
+    crossings = find_zeros(g_theta, np.linspace(*span, 6001))
+    spikes = SpikeTrain(crossings[dtrace(crossings) > 0])
+    assert spikes.times.size == 4
+    residuals = []
+    for center, width in [(5.0, 3.0), (16.0, 4.0), (24.0, 8.0)]:
+        phi = bump(center, width)
+        smoothed = composed_pairing(g_theta, dtrace, phi, eps, span, direction="up")
+        second = 0.5 * M2 * eps**2 * np.sum(
+            pulled_back_derivative(phi, dtrace, spikes.times, 2, 1e-4))
+        fourth = M4 / 24 * eps**4 * np.sum(
+            pulled_back_derivative(phi, dtrace, spikes.times, 4, 2.5e-3))
+        residuals.append(smoothed - spikes.pair(phi) - second - fourth)
+    assert np.max(np.abs(residuals)) < 1e-12
+
+
+def test_smoothed_count_is_the_convolved_level_count():
+    """The co-area formula for chapter 3's trace on (0, 30): the smoothed count at 31 thresholds
+    in [0.35, 1.1] equals (Λ_ε * N_g)(ϑ) = Σ over monotone pieces of F_ε(high − ϑ) − F_ε(low − ϑ),
+    ε = 0.05, to the accuracy asked of the quadrature: absolute 10⁻¹³·(b − a)·max|integrand|
+    (max|integrand| ≤ max|v′|/ε) or relative 10⁻¹² of the count, whichever is larger
+    (3.9·10⁻¹¹); measured 3.9·10⁻¹⁴. Without the split where v′ = 0: 6.6·10⁻⁶."""
+    span, eps = (0.0, 30.0), 0.05
+    lows, highs = monotone_pieces(trace, dtrace, span)
+    thresholds = np.round(np.linspace(0.35, 1.1, 31), 3)  # spacing ε/2
+    smoothed = np.array([composed_pairing(lambda t, c=c: trace(t) - c, dtrace, np.ones_like,
+                                          eps, span) for c in thresholds])
+    convolved = np.array([np.sum(triangle_cdf(highs - c, eps) - triangle_cdf(lows - c, eps))
+                          for c in thresholds])
+    top = (span[1] - span[0]) * np.abs(dtrace(np.linspace(*span, 30001))).max() / eps
+    bound = max(1e-13 * top, 1e-12 * smoothed.max())
+    assert np.max(np.abs(smoothed - convolved)) < bound
 
 
 def test_crossing_density_directions():
