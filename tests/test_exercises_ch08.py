@@ -477,7 +477,30 @@ def if_strict_when_leaky(x, threshold, dt, leak):
     return if_mod(x, threshold, dt, leak) if leak == 0 else if_strict(x, threshold, dt, leak)
 
 
+def if_no_reset(x, threshold, dt, leak):
+    """Emits ϑ·trunc(u/ϑ) but never subtracts it."""
+    u, out = 0.0, np.zeros_like(x)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+    return out
+
+
+def if_integer_output(x, threshold, dt, leak):
+    """Correct arithmetic, stored in an integer array: amplitudes such as 0.5·k truncate."""
+    u, out = 0.0, np.zeros(len(x), dtype=int)
+    for n in range(x.size):
+        u = np.exp(-leak * dt) * u + x[n] * dt
+        if abs(u) >= threshold:
+            out[n] = threshold * np.trunc(u / threshold)
+            u -= out[n]
+    return out
+
+
 CATALOGUE = [
+    (if_no_reset, "never reset"),
+    (if_integer_output, "it returns integers (int64)"),
     (if_strict, "not >"),
     (if_strict_when_leaky, "not >"),
     (if_threshold_times_dt, "not ϑΔt"),

@@ -36,13 +36,14 @@ class Verdict:
 Hint = Callable[[tuple, np.ndarray, np.ndarray], str | None]
 
 
-def _call(candidate: Callable, args: tuple, number: int
+def _call(candidate: Callable, args: tuple, number: int, integers: bool = False
           ) -> tuple[np.ndarray | None, str | None, bool, str | None]:
     """Run ``candidate`` on a deep copy of ``args`` (case ``number``).
 
     Returns ``(got, failure, in_place, precision)``: the result as a float array, or ``None``
     and the message that fails the candidate; whether it changed its arguments; and what to
-    say if it computes in a precision below float64 (``None`` if it does not).
+    say if it computes in a precision below float64 (``None`` if it does not) — with
+    ``integers``, also if it returns an integer array (``_INTEGERS`` starts that message).
     """
     mine = copy.deepcopy(args)
     try:
@@ -52,6 +53,10 @@ def _call(candidate: Callable, args: tuple, number: int
     except Exception as error:  # the reader's code: report whatever it raises
         return None, f"raised {type(error).__name__}: {error} (case {number})", False, None
     precision = _low_precision(got)
+    if integers and getattr(got, "dtype", np.dtype(float)).kind in "iub":
+        precision = (f"{_INTEGERS} ({got.dtype}): an integer array, such as "
+                     "np.zeros(n, dtype=int), truncates every value stored in it; use a float "
+                     "array")
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -74,7 +79,7 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
     name = getattr(candidate, "__name__", "candidate")
     in_place = False
     for number, args in enumerate(cases, start=1):
-        got, failure, changed, precision = _call(candidate, args, number)
+        got, failure, changed, precision = _call(candidate, args, number, integers=True)
         if failure:
             return Verdict(name, False, failure)
         expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
@@ -83,6 +88,9 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
             return Verdict(name, False, f"returned shape {got.shape}, expected {expected.shape} "
                                         f"(case {number})")
         if not np.allclose(got, expected, rtol=RTOL, atol=RTOL * np.abs(expected).max(initial=1)):
+            if precision and precision.startswith(_INTEGERS) \
+                    and np.array_equal(expected, np.round(expected)):
+                precision = None  # integers can be right here: the mistake is elsewhere
             if precision:
                 return Verdict(name, False, f"{precision} (case {number})")
             for hint in hints:
@@ -94,6 +102,9 @@ def _compare(candidate: Callable, cases: Sequence[tuple], reference: Callable,
                                         f"(case {number})")
     return _passed(name, len(cases), in_place)
 
+
+#: How the verdict on an integer result begins (a result that should have had fractions).
+_INTEGERS = "it returns integers"
 
 #: Appended to a passing verdict whose candidate changed its arguments: allowed, but worth
 #: knowing (the caller's array is gone; snnlib's functions never do this).

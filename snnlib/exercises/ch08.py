@@ -218,7 +218,8 @@ def _if_variant(x: np.ndarray, threshold: float, dt: float, leak: float, *,
     "euler" 1 − αΔt, "over_dt" e^(−α/Δt), "half" e^(−αΔt/2). ``keep``: "rest" u − s
     (correct), "zero", "one" (subtract one ϑ whatever was emitted), "trunc" (subtract
     ϑ·trunc(u/ϑ) whatever was emitted), "pymod" (Python's ``u % ϑ``, rounded towards −∞),
-    "plus" u + s (the sign slip ``u += s``). ``single``: the loop in float32. ``fire``: ">="
+    "plus" u + s (the sign slip ``u += s``), "none" (no reset at all). ``single``: the loop
+    in float32. ``fire``: ">="
     (correct), ">", "always", "neg_strict" (u ≥ ϑ or u < −ϑ), "theta_dt" (|u| ≥ ϑΔt).
     ``test_first``: False integrates the first sample but never tests it against the threshold.
     ``charge``: "x*dt" (correct), "x", "x/dt", "x*theta/dt", "x*dt*dt". ``leak_on_spike``: decay
@@ -273,6 +274,8 @@ def _kept(u: float, units: float, threshold: float, ratio: float, keep: str) -> 
         return u - threshold * np.trunc(ratio)
     if keep == "pymod":
         return u % threshold
+    if keep == "none":
+        return u
     return u - units * threshold
 
 
@@ -373,6 +376,8 @@ _MISTAKES: tuple[tuple[dict, str], ...] = (
                      "ϑ) must fire too — the test is |u| ≥ ϑ, not >"),
     (dict(emit="one"), "that is reset by subtraction: one ±ϑ per sample, so a charge of several "
                        "ϑ is paid out over later samples; reset to mod emits ϑ·trunc(u/ϑ) at once"),
+    (dict(keep="none"), "the potential is never reset: after emitting s_n = ϑ·trunc(u/ϑ), "
+                        "subtract it, u ← u − s_n, so that u keeps only the remainder"),
     (dict(keep="zero"), "that is reset to zero: the remainder u − s is thrown away at every "
                         "spike; reset to mod keeps it in the potential"),
     (dict(keep="zero", emit="one"), "that is reset to zero: the remainder u − s is thrown away "
@@ -468,7 +473,8 @@ def check_integrate_and_fire(
     :math:`\vartheta`, an integer pin with a tolerance, the remainder's sign slip
     :math:`u + s_n`, the half-step leak :math:`e^{-\alpha\Delta t/2}`, the closed form's previous
     cell taken from the next sample, the clamp applied to the leaky running integral, and
-    single precision (a float32 result, an input rounded to float32, or a float32 running sum
+    no reset at all, an integer output array, single precision (a float32 result, an input
+    rounded to float32, or a float32 running sum
     or potential: the last case,
     a ramp whose running integral passes :math:`3\cdot10^{-8}` to :math:`1.5\cdot10^{-5}` above
     every integer up to 500, catches it). Cases 6–7 start with
