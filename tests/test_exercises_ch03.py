@@ -304,6 +304,30 @@ def signbit_changes(g, t):
     return np.sort(zeros[(zeros > t[0]) & (zeros < t[-1])])
 
 
+def rising_grid_zeros_only(g, t):
+    """Brackets right, but a grid point counts as a zero only where g rises through it (a
+    spike detector's habit): the downward zeros on grid points are missing, not all of them."""
+    v = g(t)
+    s = np.sign(v)
+    on = t[1:-1][(s[1:-1] == 0) & (s[:-2] < 0) & (s[2:] > 0)]
+    k = np.flatnonzero(s[:-1] * s[1:] < 0)
+    inner = [brentq(g, t[i], t[i + 1], xtol=1e-15, maxiter=500) for i in k]
+    return np.sort(np.concatenate([on, inner]))
+
+
+def signbit_skips_right_zero(g, t):
+    """Sign-bit brackets that skip a bracket whose right end is exactly 0: the upward zeros on
+    grid points are missing (g(t_k+1) = +0.0 has the sign bit of the positive side)."""
+    v = g(t)
+    b = np.signbit(v)
+    out = []
+    for i in np.flatnonzero(b[:-1] != b[1:]):
+        if v[i + 1] == 0:
+            continue
+        out.append(t[i] if v[i] == 0 else brentq(g, t[i], t[i + 1], xtol=1e-15, maxiter=500))
+    return np.sort(out)
+
+
 TOO_FEW = "too few bisection steps / not refined to machine precision"
 
 CATALOGUE = [
@@ -331,6 +355,8 @@ CATALOGUE = [
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
     (downward_only, "only the downward zeros"),
+    (rising_grid_zeros_only, "exactly on a grid point (here the downward ones)"),
+    (signbit_skips_right_zero, "exactly on a grid point (here the upward ones)"),
     (flipped_bracket_test, "is the bracket test flipped, or are its indices shifted"),
     (bisection_wrong_half, "a bisection that keeps the half without the sign change"),
     (signbit_changes, "only touches 0"),

@@ -138,14 +138,19 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
             cut = "brackets[1:]" if which == "first" else "brackets[:-1]"
             return (f"drops the {which} bracket (off by one over the brackets, like {cut}): "
                     f"the {which} sign change's zero is missing; refine every bracket")
+        if np.all(np.isin(missing, on_grid)):  # before the directions: found between points
+            side = (" (here the downward ones)" if np.array_equal(np.sort(missing),
+                                                               np.sort(downward)) else
+                    " (here the upward ones)" if np.array_equal(np.sort(missing),
+                                                              np.sort(upward)) else "")
+            return (f"misses the zeros that lie exactly on a grid point{side} (g(t_k) = 0: "
+                    "neither neighbouring interval has a strict sign change); return such t_k "
+                    "itself")
         if np.array_equal(np.sort(missing), np.sort(downward)):
             return ("finds only the upward zeros (g rising through 0): the downward zeros are "
                     "missing, and the composition counts both")
         if np.array_equal(np.sort(missing), np.sort(upward)):
             return "finds only the downward zeros: the upward zeros are missing"
-        if np.all(np.isin(missing, on_grid)):
-            return ("misses the zeros that lie exactly on a grid point (g(t_k) = 0: neither "
-                    "neighbouring interval has a strict sign change); return such t_k itself")
     ends = (np.abs(extra - t[0]) <= tol) | (np.abs(extra - t[-1]) <= tol)
     if extra.size and np.any(ends) and np.all(ends | np.isin(extra, expected)):
         return ("reports a zero at an end of the grid, t[0] or t[-1]: no sign change can be "
