@@ -167,3 +167,59 @@ def test_jump_adjoint_bad_input():
     twins = ThetaNetwork(np.array([1.0, 1.0]), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="same instant"):
         exact_adjoint(twins, np.zeros(2), 5.0, output=0)
+
+
+def test_seed_jump_with_a_self_connection_needs_the_mean_slope():
+    """Chapter 6, Check 1 with a self-connection ω: V̇ = −V/τ + η + ωs jumps by ω/τ_s at the
+    only crossing t₁, which ω does not move, so dL/dη for L = ½∫s² is ω's-free closed form. The
+    smoothed adjoint (independent of eq-seed-jump) converges to it at order one, and
+    eq-seed-jump, solved for λ_V(t₁⁻) with λ̇_s's self-term, gives it with the mean of the
+    one-sided slopes, not with the slope before the spike."""
+    from scipy.integrate import quad
+
+    from snnlib.adjoint import ODELoss, adjoint_solution
+    from snnlib.deltas import triangle, triangle_derivative
+
+    tau, eta, theta, tau_s, T, omega = 1.0, 2.0, 1.0, 1.0, 2.0, 1.0
+    t1 = -tau * np.log(1 - theta / (eta * tau))
+    dt1_deta = -tau * theta / (eta * (eta * tau - theta))
+    exact = -np.exp(-2 * (T - t1) / tau_s) / (2 * tau_s**2) * dt1_deta  # dL/dt₁ · dt₁/dη
+
+    def smoothed(eps):
+        def band(x, p):
+            f = -x[0] / tau + p[0] + omega * x[1]
+            return f, triangle(x[0] - theta, eps), triangle_derivative(x[0] - theta, eps)
+
+        def F(t, x, p):
+            f, tri, _ = band(x, p)
+            return np.array([f, (tri * max(f, 0.0) - x[1]) / tau_s])
+
+        def F_x(t, x, p):
+            f, tri, dtri = band(x, p)
+            up = float(f > 0)
+            return np.array([[-1 / tau, omega],
+                             [(dtri * max(f, 0.0) - tri * up / tau) / tau_s,
+                              (tri * up * omega - 1) / tau_s]])
+
+        def F_p(t, x, p):
+            _, tri, _ = band(x, p)
+            return np.array([[1.0], [tri / tau_s]])
+
+        problem = ODELoss(F=F, F_x=F_x, F_p=F_p, l=lambda t, x, p: 0.5 * x[1] ** 2,
+                          l_x=lambda t, x, p: np.array([0.0, x[1]]))
+        return adjoint_solution(problem, np.zeros(2), np.array([eta]), T,
+                                max_step=eps / 8).grad[0]
+
+    errors = [abs(smoothed(eps) - exact) for eps in (0.02, 0.01)]
+    assert errors[1] < 1e-3 and 1.6 < errors[0] / errors[1] < 2.4  # order one, to the exact
+
+    v_before = eta - theta / tau
+    lam_s1 = quad(lambda t: np.exp(-2 * (t - t1) / tau_s) / tau_s**2, t1, T)[0]
+    mean_dot_lam_s = (2 * lam_s1 - 1 / tau_s) / (2 * tau_s)  # without the self-term
+    decay = quad(lambda t: np.exp(-(t1 - t) / tau), 0.0, t1)[0]
+
+    def rule(v_k):
+        return -mean_dot_lam_s / (v_k - omega / (2 * tau_s)) * decay
+
+    assert abs(rule(v_before + omega / (2 * tau_s)) - exact) < 1e-9
+    assert abs(rule(v_before) - exact) > 0.5 * exact
