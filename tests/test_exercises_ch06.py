@@ -459,6 +459,12 @@ def _lam_i_not_decayed(lam_v, lam_i, gap, neuron, dl, vd, p, R):
     return lv, lam_i
 
 
+def _lam_i_frozen(lam_v, lam_i, gap, neuron, dl, vd, p, R):
+    """λ_V decayed, λ_I never touched: the jump reads the undecayed λ_I, which is returned."""
+    lv = lam_v * np.exp(-gap[:, None] / p.tau_mem)
+    return spike_jump(lv, lam_i, neuron, dl, vd, p, R), lam_i
+
+
 def _float32_result(*args):
     lv, li = sweep_step(*args)
     return lv.astype(np.float32), li.astype(np.float32)
@@ -470,6 +476,7 @@ SWEEP_MISTAKES_FIFTH = {
     "the recurrent sum skips j = n": _jump_slip(skip_self=True),
     "the pair is returned in the wrong order": _swapped_pair,
     "λ_I is not carried back over the gap": _lam_i_not_decayed,
+    "jump's recurrent term reads it undecayed": _lam_i_frozen,
     "it returns float32 numbers": _float32_result,
 }
 

@@ -274,7 +274,7 @@ def check_sweep_step(candidate: Callable) -> Verdict:
 
     def variant(args, mistake=None, R=None, broadcast=False, jump_first=False, shift=0,
                 dl_sign=1.0, vd_power=1.0, strict_gap=False, undecayed=False, reset_i=False,
-                undecayed_v=False, undecayed_i=False, **jump):
+                undecayed_v=False, undecayed_i=False, frozen_i=False, **jump):
         lam_v, lam_i, gap, neuron, dl, vd, p, R0 = args
         R = R0 if R is None else R
         if broadcast:
@@ -287,6 +287,8 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             lv = spike_jump(lam_v, lam_i, neuron, dl, vd, p, R)
             return np.stack(_decay(lv, lam_i, g, p))
         lv, li = _decay(lam_v, lam_i, g, p, mistake)
+        if frozen_i:  # λ_I never carried back: read by the jump and returned as it came in
+            li = lam_i
         n = lam_v.shape[1]
         if undecayed:
             jump["recurrent_from"] = (lam_v, lam_i)
@@ -374,6 +376,9 @@ def check_sweep_step(candidate: Callable) -> Verdict:
             ({"undecayed_i": True}, "the recurrent term reads λ_I before the decay: the "
                                     "jump at t_k needs λ_V − λ_I at t_k, both after the gap"),
             ({"reset_i": True}, "the reset term reads λ_I: it is ϑ λ_V,n⁺, not ϑ λ_I,n"),
+            ({"frozen_i": True}, "λ_I is not carried back over the gap (it decays too, "
+                                 "λ_I ← (λ_I − Aλ_V)e^{−g/τ_syn} + Aλ_V e^{−g/τ_mem}), and the "
+                                 "jump's recurrent term reads it undecayed"),
             ({"undecayed_v": True}, "the jump's bracket reads λ_V before the decay: the reset "
                                     "and recurrent terms need λ_V at t_k, after the gap"),
         ):
