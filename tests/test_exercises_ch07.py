@@ -347,6 +347,8 @@ def _all_shifted(t, labels, t_max, tau0, tau1, alpha):
     (_all_shifted, "the regulariser is evaluated at the shifted time"),
     (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.exp(ty / tau1)),
      "the regulariser lacks its −1"),
+    (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.exp(ty / tau1) - 1),
+     "operator precedence"),
     (_regulariser_changed(lambda ty, ts, tau0, tau1, a: a * np.expm1(ty / tau0)),
      "the regulariser in the loss has e^(t_y/τ₀)"),
     (_regulariser_changed(lambda ty, ts, tau0, tau1, a: 0.0 * ty),

@@ -96,13 +96,14 @@ def _variant(t, labels, t_max, tau0, tau1, alpha, *, softmax_axis=1, label_term=
 
 def _regulariser_loss(t, labels, t_max, tau0, tau1, alpha, kind):
     """The loss of the rows whose label fires, with the regulariser α(e^(t_y/τ₁) − 1) changed
-    (``kind``: "no −1", "τ₀", "missing", "shifted"), and those rows' mask."""
+    (``kind``: "no −1", "precedence", "τ₀", "missing", "shifted"), and those rows' mask."""
     fired = np.isfinite(t)
     rows = np.arange(len(labels))
     te = np.where(fired, t, t_max)
     ty = te[rows, labels]
     right = alpha * np.expm1(ty / tau1)
-    wrong = {"no −1": alpha * np.exp(ty / tau1), "τ₀": alpha * np.expm1(ty / tau0),
+    wrong = {"no −1": alpha * np.exp(ty / tau1), "precedence": alpha * np.exp(ty / tau1) - 1,
+             "τ₀": alpha * np.expm1(ty / tau0),
              "missing": 0.0 * ty,
              "shifted": alpha * np.expm1((ty - te.min(axis=1)) / tau1)}[kind]
     loss = _first_spike_loss_reference(t, labels, t_max, tau0, tau1, alpha)[:, 0]
@@ -112,6 +113,8 @@ def _regulariser_loss(t, labels, t_max, tau0, tau1, alpha, kind):
 _REGULARISER_LOSS = {
     "no −1": "the regulariser lacks its −1: it is α(e^(t_y/τ₁) − 1), 0 at t_y = 0 (the loss "
              "is off by α)",
+    "precedence": "operator precedence: α·e^(t_y/τ₁) − 1 is not α(e^(t_y/τ₁) − 1); the −1 "
+                  "belongs inside the bracket (alpha * np.expm1(t_y / tau1))",
     "τ₀": "the regulariser in the loss has e^(t_y/τ₀); it is α(e^(t_y/τ₁) − 1), with τ₁",
     "missing": "the regulariser α(e^(t_y/τ₁) − 1) is missing from the loss",
     "shifted": "the regulariser is evaluated at the shifted time t_y − min_k t_k: subtract "
@@ -140,7 +143,8 @@ def check_first_spike_loss(candidate: Callable) -> Verdict:
     off by one, a silent neuron left out of the softmax (weight 0) instead of entering it as if
     it fired at t_max, hard-coded constants, a label spike at t_max taken for silent, the sign,
     the regulariser's derivative without 1/τ₁, with α/τ₀, doubled, halved or missing while the
-    loss keeps it, the regulariser in the loss without its −1, with :math:`e^{t_y/\tau_0}`,
+    loss keeps it, the regulariser in the loss without its −1, with the −1 outside the bracket
+    (:math:`\alpha e^{t_y/\tau_1} - 1`), with :math:`e^{t_y/\tau_0}`,
     missing (from the loss or from both), or evaluated at the shifted time (the row's earliest
     spike subtracted and not added back), the term [k = y]/τ₀ missing, the regulariser on every
     output, the softmax over the batch axis (with the shift per row or per column), derivatives
