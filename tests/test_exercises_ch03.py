@@ -328,6 +328,20 @@ def signbit_skips_right_zero(g, t):
     return np.sort(out)
 
 
+def last_zero_twice(g, t):
+    """Right zeros, and the last one appended again after the loop."""
+    zeros = good(g, t)
+    return np.append(zeros, zeros[-1:]) if zeros.size else zeros
+
+
+def upward_zeros_twice(g, t):
+    """A second pass over the rising brackets repeats their zeros."""
+    v = g(t)
+    zeros = good(g, t)
+    rising = [k for k in _brackets(v) if v[k] < 0]
+    return np.sort(np.concatenate([zeros, _brentq(g, t, rising)]))
+
+
 TOO_FEW = "too few bisection steps / not refined to machine precision"
 
 CATALOGUE = [
@@ -355,6 +369,8 @@ CATALOGUE = [
     (first_bracket_dropped, "drops the first bracket (off by one over the brackets"),
     (last_bracket_dropped, "drops the last bracket (off by one over the brackets"),
     (downward_only, "only the downward zeros"),
+    (last_zero_twice, "returns a zero twice"),
+    (upward_zeros_twice, "returns a zero twice"),
     (rising_grid_zeros_only, "exactly on a grid point (here the downward ones)"),
     (signbit_skips_right_zero, "exactly on a grid point (here the upward ones)"),
     (flipped_bracket_test, "is the bracket test flipped, or are its indices shifted"),

@@ -161,6 +161,9 @@ def _count_mistake(g: Callable, t: np.ndarray, got: np.ndarray,
         return ("counts a zero on a grid point twice: it closes one bracket and opens the "
                 "next (compare signs, strictly: np.sign(g(t_k))·np.sign(g(t_k+1)) < 0 for "
                 "brackets, and treat g(t_k) = 0 apart)")
+    if extra.size and all(np.any(np.abs(x - expected) <= tol) for x in extra):
+        return ("returns a zero twice: each sign change gives one zero (a duplicate from a "
+                "second pass or an extra append; the zeros themselves are right)")
     if extra.size and np.all(np.isin(extra, on_grid) | (np.abs(g(extra)) < 1e-12)):
         return ("returns a zero where g only touches 0 without changing sign: it is not a "
                 "sign change, and δ(g) does not exist there")
