@@ -429,7 +429,7 @@ def triangle_zoom_explorer(
     return FrameExplorer(
         lambda eps: plot_triangle_zoom(eps, f, df, eps_grid),
         [Control("eps", eps_grid, "ε (ms)", 0.464, "{:.3g}")],
-        grids=grids, title="Triangle test function zoomed to its width ε",
+        grids=grids, title="The triangle kernel Λ_ε zoomed to its width ε",
     )
 
 

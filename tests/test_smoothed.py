@@ -223,3 +223,28 @@ def test_seed_jump_with_a_self_connection_needs_the_mean_slope():
 
     assert abs(rule(v_before + omega / (2 * tau_s)) - exact) < 1e-9
     assert abs(rule(v_before) - exact) > 0.5 * exact
+
+
+def test_self_connected_jump_for_an_f_not_affine_in_the_current():
+    """Chapter 6, Check 1 with V̇ = −V/τ + I², I = η + ωs: the general self-connected rule
+    V̇⁻λ_V⁻ = V̇⁺λ_V⁺ − ⟨λ̇_s + ω f_I λ_V/τ_s⟩ gives dL/dη (differences of the closed form);
+    eq-seed-jump with mean slopes misses by 14 %."""
+    from scipy.integrate import quad
+
+    tau, eta, theta, tau_s, T, omega, h = 1.0, 2.0, 1.0, 1.0, 2.0, 1.0, 1e-3
+
+    def t_cross(e):
+        return -tau * np.log(1 - theta / (e**2 * tau))
+
+    def loss(e):
+        return (1 - np.exp(-2 * (T - t_cross(e)) / tau_s)) / (4 * tau_s)
+
+    truth = (loss(eta - 2 * h) - 8 * loss(eta - h) + 8 * loss(eta + h) - loss(eta + 2 * h)) / 12 / h
+    t1 = t_cross(eta)
+    lam_s = quad(lambda t: np.exp(-2 * (t - t1) / tau_s) / tau_s**2, t1, T)[0]
+    mean_g = (lam_s - 0.5 / tau_s) / tau_s
+    before, after = eta**2 - theta / tau, (eta + omega / tau_s) ** 2 - theta / tau
+    weight = 2 * eta * quad(lambda t: np.exp(-(t1 - t) / tau), 0.0, t1)[0]
+    assert abs(-mean_g / before * weight - truth) < 1e-9
+    mean_rule = -mean_g / (0.5 * (before + after) - omega * eta / tau_s) * weight
+    assert abs(mean_rule / truth - 1) > 0.1
