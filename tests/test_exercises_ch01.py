@@ -121,6 +121,8 @@ BUMP_CATALOGUE = {
         make(argument=lambda t, c, w: (c - t) / w),
     "not (t − c)·w": make(argument=lambda t, c, w: (t - c) * w),
     "operator precedence": make(argument=lambda t, c, w: t - c / w),
+    "not (t − c)/(2w): w is the half-width": make(argument=lambda t, c, w: (t - c) / (2 * w)),
+    "not t/w − c: shift first, then scale": make(argument=lambda t, c, w: t / w - c),
     "the overall sign is reversed":
         lambda t, n, center=0.0, width=1.0: -make()(t, n, center, width),
     "the centre and the width are ignored (at n = 0 too)":

@@ -97,7 +97,8 @@ def _bump_variant(t: np.ndarray, n: int, center: float, width: float, *, steps: 
     coefficient :math:`4nx(1 - x^2)` with the final n in every step if ``final_n``, the
     two terms kept or dropped, the sign of :math:`2x`, the chain factor
     :math:`w^{-\text{chain}}` (default n), the 4 of the coefficient, the factor e of ψ, and
-    the argument ``"(t - c)/w"`` (or the slips ``"(t - c)*w"``, ``"t - c/w"``), and, unless
+    the argument ``"(t - c)/w"`` (or the slips ``"(t - c)*w"``, ``"t - c/w"``,
+    ``"(t - c)/(2w)"``, ``"t/w - c"``), and, unless
     ``squared``, the term :math:`-2x(1 - x^2)p_k` of :math:`\psi' = -2x\psi/(1 - x^2)` (the
     square forgotten).
     """
@@ -114,7 +115,8 @@ def _bump_variant(t: np.ndarray, n: int, center: float, width: float, *, steps: 
         p = first + (second + third) * p
     t = np.asarray(t, dtype=float)
     x = {"(t - c)/w": (t - center) / width, "(t - c)*w": (t - center) * width,
-         "t - c/w": t - center / width}[argument]
+         "t - c/w": t - center / width, "(t - c)/(2w)": (t - center) / (2 * width),
+         "t/w - c": t / width - center}[argument]
     out = np.zeros(x.shape)
     inside = np.abs(x) < 1.0
     s = 1.0 - x[inside] ** 2
@@ -148,8 +150,8 @@ def check_bump_derivative(
     :math:`\psi' = -2x\psi/(1 - x^2)^2` forgotten; at n = 1 it equals the denominator slip),
     the denominator :math:`(1 - x^2)^n`, :math:`(1 - x^2)^{2n-1}` or
     :math:`(1 - x^2)^{2n+1}`, ψ without its factor e,
-    the argument reflected (:math:`(c - t)/w`), multiplied by w, or written
-    :math:`t - c/w`.
+    the argument reflected (:math:`(c - t)/w`), multiplied by w, written
+    :math:`t - c/w` or :math:`t/w - c`, or divided by the full width, :math:`(t - c)/(2w)`.
 
     Examples
     --------
@@ -289,12 +291,17 @@ def check_bump_derivative(
 
     def argument(args, got, expected):
         t, n, c, w = args
-        if w == 1.0:
+        if _close(got, _bump_variant(t, n, c, w, argument="(t - c)/(2w)")):
+            return ("the argument is x = (t − c)/w, not (t − c)/(2w): w is the half-width, the "
+                    "support is [c − w, c + w]")
+        if w == 1.0:  # the other slips coincide with the right argument at w = 1
             return None
         if _close(got, _bump_variant(t, n, c, w, argument="(t - c)*w")):
             return "the argument is x = (t − c)/w, not (t − c)·w: divide by the half-width"
         if _close(got, _bump_variant(t, n, c, w, argument="t - c/w")):
             return "operator precedence: x = (t − c)/w needs the brackets, not t − c/w"
+        if _close(got, _bump_variant(t, n, c, w, argument="t/w - c")):
+            return "the argument is x = (t − c)/w, not t/w − c: shift first, then scale"
         return None
 
     def centre(args, got, expected):
