@@ -248,3 +248,56 @@ def test_self_connected_jump_for_an_f_not_affine_in_the_current():
     assert abs(-mean_g / before * weight - truth) < 1e-9
     mean_rule = -mean_g / (0.5 * (before + after) - omega * eta / tau_s) * weight
     assert abs(mean_rule / truth - 1) > 0.1
+
+
+@pytest.mark.parametrize(("rate", "d_rate"), [(lambda i: i, lambda i: 1.0),
+                                              (lambda i: i**2, lambda i: 2.0 * i)],
+                         ids=["LIF", "I squared"])
+def test_self_connected_jump_with_the_adjoint_nonzero_after_the_spike(rate, d_rate):
+    """Chapter 6's self-connected jump V̇⁻λ_V⁻ = V̇⁺λ_V⁺ − ⟨λ̇_s + ωf_Iλ_V/τ_s⟩ with
+    λ_V(t₁⁺) ≠ 0 (the loss ½∫s² + α∫V, the forty-first reading's case; the chapter's Check 1 has
+    λ_V(t₁⁺) = 0): it matches fourth-order differences, and V̇⁻ in place of V̇⁺ on λ_V⁺ does not."""
+    from scipy.integrate import quad, solve_ivp
+
+    tau, eta, theta, tau_s, T, omega, alpha, h = 1.0, 2.0, 1.0, 1.0, 2.0, 1.0, 0.3, 1e-3
+    tight = {"rtol": 1e-13, "atol": 1e-14, "method": "DOP853"}
+
+    def t_cross(e):
+        return -tau * np.log(1 - theta / (rate(e) * tau))
+
+    def loss(e):
+        t1 = t_cross(e)
+        v_before = rate(e) * tau * (t1 - tau * (1 - np.exp(-t1 / tau)))  # ∫₀^t₁ V dt
+
+        def F(t, y):
+            return [-y[0] / tau + rate(e + omega * np.exp(-(t - t1) / tau_s) / tau_s), y[0]]
+
+        v_after = solve_ivp(F, (t1, T), [theta, 0.0], **tight).y[1, -1]
+        return (1 - np.exp(-2 * (T - t1) / tau_s)) / (4 * tau_s) + alpha * (v_before + v_after)
+
+    truth = (loss(eta - 2 * h) - 8 * loss(eta - h) + 8 * loss(eta + h) - loss(eta + 2 * h)) / 12 / h
+    t1 = t_cross(eta)
+
+    def s(t):
+        return np.exp(-(t - t1) / tau_s) / tau_s
+
+    def lam_v(t):  # after t₁: −λ̇_V = −λ_V/τ + α, λ_V(T) = 0
+        return alpha * tau * (1 - np.exp(-(T - t) / tau))
+
+    def lam_i(t):
+        return d_rate(eta + omega * s(t)) * lam_v(t)
+
+    back = solve_ivp(lambda t, y: [-(omega * lam_i(t) - y[0] + s(t)) / tau_s], (T, t1), [0.0],
+                     **tight)  # −τ_s λ̇_s = ω λ_I − λ_s + s
+    mean_g = (back.y[0, -1] - 0.5 / tau_s) / tau_s  # ⟨(λ_s − l_s)/τ_s⟩
+    before, after = rate(eta) - theta / tau, rate(eta + omega / tau_s) - theta / tau
+    lam_plus = lam_v(t1)
+    after_spike = quad(lam_i, t1, T, epsabs=1e-13, epsrel=1e-13)[0]
+
+    def gradient(lam_minus):  # ∫ λ_I dt, λ_V before t₁ decaying back from lam_minus
+        return after_spike + quad(lambda t: d_rate(eta) * (
+            alpha * tau + (lam_minus - alpha * tau) * np.exp(-(t1 - t) / tau)), 0.0, t1)[0]
+
+    assert lam_plus > 0.2
+    assert abs(gradient((after * lam_plus - mean_g) / before) - truth) < 1e-9
+    assert abs(gradient(lam_plus - mean_g / before) / truth - 1) > 0.1
