@@ -78,13 +78,16 @@ def test_alexiewicz_norm_correct(candidate):
 # ---------------------------------------------------------------------------------------
 
 
-def if_mod(x, threshold, dt, leak):
-    u, out = 0.0, np.zeros_like(x)
+def if_mod(x, threshold, dt, leak, *, reset=True, dtype=None):
+    """Correct; ``reset=False`` (never subtract) and an integer ``dtype`` for the output are
+    two catalogued slips."""
+    u, out = 0.0, np.zeros(len(x), dtype=x.dtype if dtype is None else dtype)
     for n in range(x.size):
         u = np.exp(-leak * dt) * u + x[n] * dt
         if abs(u) >= threshold:
             out[n] = threshold * np.trunc(u / threshold)
-            u -= out[n]
+            if reset:
+                u -= out[n]
     return out
 
 
@@ -481,23 +484,12 @@ def if_strict_when_leaky(x, threshold, dt, leak):
 
 def if_no_reset(x, threshold, dt, leak):
     """Emits ϑ·trunc(u/ϑ) but never subtracts it."""
-    u, out = 0.0, np.zeros_like(x)
-    for n in range(x.size):
-        u = np.exp(-leak * dt) * u + x[n] * dt
-        if abs(u) >= threshold:
-            out[n] = threshold * np.trunc(u / threshold)
-    return out
+    return if_mod(x, threshold, dt, leak, reset=False)
 
 
 def if_integer_output(x, threshold, dt, leak):
     """Correct arithmetic, stored in an integer array: amplitudes such as 0.5·k truncate."""
-    u, out = 0.0, np.zeros(len(x), dtype=int)
-    for n in range(x.size):
-        u = np.exp(-leak * dt) * u + x[n] * dt
-        if abs(u) >= threshold:
-            out[n] = threshold * np.trunc(u / threshold)
-            u -= out[n]
-    return out
+    return if_mod(x, threshold, dt, leak, dtype=int)
 
 
 CATALOGUE = [
